@@ -1,0 +1,5 @@
+"""``python -m pledgeflow`` is the ``pledgeflow`` command."""
+
+from pledgeflow.cli import main
+
+raise SystemExit(main())

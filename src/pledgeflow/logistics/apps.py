@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogisticsConfig(AppConfig):
+    name = "pledgeflow.logistics"
+    label = "logistics"

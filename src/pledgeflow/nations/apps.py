@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NationsConfig(AppConfig):
+    name = "pledgeflow.nations"
+    label = "nations"
