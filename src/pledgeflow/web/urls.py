@@ -1,9 +1,13 @@
 """Server-rendered pages."""
 
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from pledgeflow.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="sign-in"),
+    path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
