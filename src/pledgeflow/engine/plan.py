@@ -1,0 +1,333 @@
+"""Assemble the ``pledgeflow/plan-v1`` document for a scenario, and write it safely.
+
+:func:`make_plan` runs the optimal allocation, the first-come-first-served baseline and, when the scenario has
+training, the training plan and package readiness, and lays their results out exactly as the contract says
+(docs/scenario-format.md). Keys come in this order::
+
+    format, scenario_sha256, status, objective, [allocation_objective], allocations, unmet, unallocated,
+    summary, baseline, [training, packages], stats
+
+``status`` is ``"optimal"`` unless the training planner stopped at a time limit, in which case it is the
+training's status (``"feasible"``): the allocation is always optimal, but the total is then only as good as
+the training part. Everything except ``stats`` (timings, model sizes) is the same for the same scenario bytes.
+
+:func:`write_plan` writes a document atomically: a temporary file in the target's folder, renamed over the
+target only once fully written, so a failure never leaves a truncated or half-written plan behind.
+
+The planners are reached through :class:`Planners`, whose default is the real engine; tests pass fakes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from pledgeflow.engine.errors import PlanError
+from pledgeflow.engine.model import PLAN_FORMAT, Scenario
+from pledgeflow.engine.scenario import dump_json
+
+__all__ = [
+    "BASELINE_METHOD",
+    "Planners",
+    "Progress",
+    "make_plan",
+    "plan_bytes",
+    "write_plan",
+]
+
+BASELINE_METHOD = "first-come-first-served"
+
+Progress = Callable[[float, str], None]
+"""Called with the fraction of the work done (0 to 1) and a short message saying what is being done."""
+
+
+class AllocationLine(Protocol):
+    """One allocated pair, as the allocation planner reports it."""
+
+    @property
+    def pledge(self) -> str: ...
+    @property
+    def requirement(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def arrival(self) -> date: ...
+    @property
+    def days_late(self) -> int: ...
+
+
+class AllocationOutcome(Protocol):
+    """What :func:`make_plan` needs of an allocation result."""
+
+    @property
+    def allocations(self) -> Sequence[AllocationLine]: ...
+    @property
+    def unmet(self) -> Mapping[str, int]: ...
+    @property
+    def unallocated(self) -> Mapping[str, int]: ...
+    @property
+    def objective(self) -> int: ...
+    @property
+    def stats(self) -> Mapping[str, Any]: ...
+
+
+class TrainingOutcome(Protocol):
+    """What :func:`make_plan` needs of a training result."""
+
+    @property
+    def objective(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def stats(self) -> Mapping[str, Any]: ...
+
+    def to_document(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Planners:
+    """The functions :func:`make_plan` calls; :meth:`default` is the real engine.
+
+    ``allocate(scenario, progress)`` returns the optimal allocation, ``baseline(scenario)`` the
+    first-come-first-served one, ``summarize(scenario, result)`` their ``by_priority``/``by_family`` counts,
+    ``plan_training(scenario, allocation, time_limit=, progress=)`` the training plan, and
+    ``package_readiness(scenario, allocation, training)`` the plan's ``packages`` list.
+    """
+
+    allocate: Callable[..., Any]
+    baseline: Callable[[Scenario], Any]
+    summarize: Callable[[Scenario, Any], dict[str, Any]]
+    plan_training: Callable[..., Any]
+    package_readiness: Callable[[Scenario, Any, Any], list[dict[str, Any]]]
+
+    @classmethod
+    def default(cls) -> Planners:
+        """The engine's own planners (imported here so that fakes need none of them)."""
+        from pledgeflow.engine.allocation import allocate, first_come_first_served, summarize
+
+        return cls(
+            allocate=allocate,
+            baseline=first_come_first_served,
+            summarize=summarize,
+            plan_training=_plan_training,
+            package_readiness=_package_readiness,
+        )
+
+
+def _plan_training(scenario: Scenario, allocation: Any, **options: Any) -> Any:
+    # Imported on use: a scenario without training never loads the training solver.
+    from pledgeflow.engine.training import plan_training
+
+    return plan_training(scenario, allocation, **options)
+
+
+def _package_readiness(scenario: Scenario, allocation: Any, training: Any) -> list[dict[str, Any]]:
+    from pledgeflow.engine.readiness import package_readiness
+
+    packages: list[dict[str, Any]] = package_readiness(scenario, allocation, training)
+    return packages
+
+
+class _Phases:
+    """Turns each phase's own 0..1 progress into the whole run's, so the user sees one rising percentage."""
+
+    def __init__(self, progress: Progress | None, has_training: bool) -> None:
+        self._progress = progress
+        # Shares of the whole run, from what the phases typically cost.
+        shares = [("allocation", 0.6), ("baseline", 0.15)]
+        if has_training:
+            shares = [("allocation", 0.45), ("baseline", 0.1), ("training", 0.4), ("packages", 0.05)]
+        self._span: dict[str, tuple[float, float]] = {}
+        low = 0.0
+        for name, share in shares:
+            self._span[name] = (low, low + share)
+            low += share
+        self._phase = shares[0][0]
+
+    def enter(self, phase: str, message: str) -> None:
+        self._phase = phase
+        self.report(0.0, message)
+
+    def report(self, fraction: float, message: str) -> None:
+        """A phase's own progress (``fraction`` of that phase), scaled to the whole run."""
+        if self._progress is None:
+            return
+        low, high = self._span[self._phase]
+        done = low + (high - low) * min(max(fraction, 0.0), 1.0)
+        self._progress(done, message)
+
+    def message(self, *args: Any) -> None:
+        """Progress from a planner that reports messages only (or a fraction and a message)."""
+        if len(args) >= 2 and isinstance(args[0], (int, float)):
+            self.report(float(args[0]), str(args[1]))
+        elif args:
+            self.report(0.5, str(args[-1]))
+
+    def done(self) -> None:
+        if self._progress is not None:
+            self._progress(1.0, "plan ready")
+
+
+def make_plan(
+    scenario: Scenario,
+    *,
+    progress: Progress | None = None,
+    training_time_limit: float | None = None,
+    planners: Planners | None = None,
+) -> dict[str, Any]:
+    """Plan a checked scenario and return its ``pledgeflow/plan-v1`` document.
+
+    ``progress`` is told how far the run is (a fraction of the whole and a message). ``training_time_limit``
+    bounds the training search in seconds (deterministic seconds of the solver, so the same limit gives the
+    same plan); ``None`` proves optimality. ``planners`` replaces the engine's planners (tests use fakes).
+    Raises :class:`~pledgeflow.engine.errors.PlanError` when a planner returns something inconsistent.
+    """
+    engine = planners or Planners.default()
+    phases = _Phases(progress, scenario.has_training)
+    began = time.perf_counter()
+
+    phases.enter("allocation", "allocating pledges to requirements")
+    result = engine.allocate(scenario, phases.report)
+    t_allocation = time.perf_counter()
+
+    phases.enter("baseline", "planning the first-come-first-served baseline")
+    baseline = engine.baseline(scenario)
+    t_baseline = time.perf_counter()
+
+    doc: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "scenario_sha256": scenario.sha256,
+        "status": "optimal",
+        "objective": int(result.objective),
+    }
+    if scenario.has_training:
+        doc["allocation_objective"] = int(result.objective)
+    doc["allocations"] = _allocations(result.allocations)
+    doc["unmet"] = _sorted_quantities(result.unmet, "requirement")
+    doc["unallocated"] = _sorted_quantities(result.unallocated, "pledge")
+    doc["summary"] = engine.summarize(scenario, result)
+    doc["baseline"] = {
+        "method": BASELINE_METHOD,
+        "objective": int(baseline.objective),
+        "summary": engine.summarize(scenario, baseline),
+    }
+    stats: dict[str, Any] = {
+        "allocation_seconds": round(t_allocation - began, 4),
+        "baseline_seconds": round(t_baseline - t_allocation, 4),
+    }
+
+    if scenario.has_training:
+        phases.enter("training", "assigning cohorts to training sessions")
+        training = engine.plan_training(
+            scenario, result, time_limit=training_time_limit, progress=phases.message
+        )
+        t_training = time.perf_counter()
+        phases.enter("packages", "measuring package readiness")
+        training_doc = training.to_document()
+        doc["training"] = training_doc
+        doc["packages"] = engine.package_readiness(scenario, result, training)
+        doc["objective"] = int(result.objective) + int(training.objective)
+        if training.status != "optimal":
+            doc["status"] = training.status
+        stats["training_seconds"] = round(t_training - t_baseline, 4)
+        stats["training"] = dict(training.stats)
+
+    stats["allocation"] = dict(result.stats)
+    stats["seconds"] = round(time.perf_counter() - began, 4)
+    doc["stats"] = stats
+    _check_consistent(scenario, doc)
+    phases.done()
+    return doc
+
+
+def _allocations(lines: Iterable[AllocationLine]) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "pledge": a.pledge,
+            "requirement": a.requirement,
+            "quantity": int(a.quantity),
+            "arrival": a.arrival.isoformat(),
+            "days_late": int(a.days_late),
+        }
+        for a in lines
+        if a.quantity > 0
+    ]
+    # Python orders str by code point, the order the contract states.
+    rows.sort(key=lambda row: (row["pledge"], row["requirement"]))
+    return rows
+
+
+def _sorted_quantities(quantities: Mapping[str, int], key: str) -> list[dict[str, Any]]:
+    return [{key: ident, "quantity": int(q)} for ident, q in sorted(quantities.items()) if q > 0]
+
+
+def _check_consistent(scenario: Scenario, doc: Mapping[str, Any]) -> None:
+    """Refuse to write a plan that breaks the contract's hard rules: a planner bug must not reach a user."""
+    pledged = {p.id: p.quantity for p in scenario.pledges}
+    required = {r.id: r.quantity for r in scenario.requirements}
+    given: dict[str, int] = {}
+    received: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in doc["allocations"]:
+        pair = (row["pledge"], row["requirement"])
+        if pair in seen or row["pledge"] not in pledged or row["requirement"] not in required:
+            raise PlanError(f"the planner returned an unknown or repeated pair {pair}")
+        seen.add(pair)
+        given[pair[0]] = given.get(pair[0], 0) + row["quantity"]
+        received[pair[1]] = received.get(pair[1], 0) + row["quantity"]
+    unmet = {row["requirement"]: row["quantity"] for row in doc["unmet"]}
+    left = {row["pledge"]: row["quantity"] for row in doc["unallocated"]}
+    for ident, quantity in pledged.items():
+        if given.get(ident, 0) + left.get(ident, 0) != quantity:
+            raise PlanError(
+                f"the planner's figures for pledge {ident!r} do not add up to its {quantity} units"
+            )
+    for ident, quantity in required.items():
+        if received.get(ident, 0) + unmet.get(ident, 0) != quantity:
+            raise PlanError(
+                f"the planner's figures for requirement {ident!r} do not add up to its {quantity} units"
+            )
+
+
+def plan_bytes(doc: Mapping[str, Any]) -> bytes:
+    """The plan's canonical bytes (see :func:`pledgeflow.engine.scenario.dump_json`)."""
+    return dump_json(doc)
+
+
+def write_plan(doc: Mapping[str, Any], path: str | Path) -> None:
+    """Write ``doc`` to ``path`` atomically: readers see the old file or the whole new one, never a part.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is then renamed
+    over ``path``. On any failure the temporary file is removed and ``path`` is left as it was. A replaced
+    file keeps its permissions; a new one is readable by all and writable by its owner (``0644``).
+    """
+    target = Path(path)
+    data = plan_bytes(doc)
+    folder = target.parent if str(target.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, _mode_for(target))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    # mkstemp creates files readable by their owner only; a plan is meant to be shared.
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o644
