@@ -16,9 +16,9 @@ from pledgeflow.accounts.choices import ROLES_BOUND_TO_A_NATION, Role
 class User(AbstractUser):
     """A person signed in to pledgeflow, with one role and, for nation-bound roles, the nation they act for.
 
-    Sign-in failures are counted in a window (``failed_sign_ins`` since ``first_failed_sign_in_at``); enough of them
-    lock the account until ``locked_until`` (see :mod:`pledgeflow.accounts.lockout`). Accounts are deactivated,
-    never deleted, so the change history keeps who did what.
+    Sign-in failures are counted in a window (``failed_sign_ins`` since ``first_failed_sign_in_at``); enough
+    of them lock the account until ``locked_until`` (see :mod:`pledgeflow.accounts.lockout`). Accounts are
+    deactivated, never deleted, so the change history keeps who did what.
     """
 
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.VIEWER, db_index=True)
@@ -35,7 +35,7 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     def clean(self) -> None:
-        """A donor liaison and a recipient officer act for a nation; a recipient officer's nation is a recipient."""
+        """Donor liaisons and recipient officers act for a nation; a recipient officer's is a recipient."""
         super().clean()
         if self.role not in Role.values:
             # Field validation reports it already; nothing more to check.
@@ -43,7 +43,8 @@ class User(AbstractUser):
         if self.role in ROLES_BOUND_TO_A_NATION and self.nation_id is None:
             raise ValidationError(
                 {
-                    "nation": f"A {Role(self.role).label.lower()} acts for one nation: give its code (e.g. DEU)."
+                    "nation": f"A {Role(self.role).label.lower()} acts for one nation: "
+                    "give its code (e.g. DEU)."
                 }
             )
         if self.role == Role.RECIPIENT_OFFICER and self.nation_id is not None:

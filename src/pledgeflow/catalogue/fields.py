@@ -17,7 +17,7 @@ NSN_MESSAGE = (
 
 
 def normalise_nsn(value: str) -> str:
-    """Return ``value`` as ``NNNN-NN-NNN-NNNN``; raise ValidationError unless it is 13 digits (dashes optional)."""
+    """Return ``value`` written NNNN-NN-NNN-NNNN; ValidationError unless it is 13 digits (dashes optional)."""
     match = _NSN.match(value.strip())
     if match is None:
         raise ValidationError(NSN_MESSAGE, code="invalid_nsn", params={"value": value})

@@ -14,7 +14,7 @@ from pledgeflow.core.validators import validate_code
 
 
 class CapabilityArea(models.Model):
-    """A capability coalition's area (air defence, artillery, ...); the eleven areas are loaded by migration."""
+    """A capability coalition's area (air defence, artillery, ...); the eleven are loaded by migration."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
@@ -29,8 +29,8 @@ class CapabilityArea(models.Model):
 class Family(VersionedModel):
     """Items that can stand in for one another (e.g. 155 mm NATO artillery ammunition).
 
-    A requirement names a family; any active item of it may meet the requirement. Calibres and interceptors are
-    separate families: 155 mm and 152 mm shells are not interchangeable.
+    A requirement names a family; any active item of it may meet the requirement. Calibres and interceptors
+    are separate families: 155 mm and 152 mm shells are not interchangeable.
     """
 
     code = models.SlugField(

@@ -18,7 +18,10 @@ CAPABILITY_AREAS: tuple[tuple[str, str], ...] = (
 
 
 def load_capability_areas(area_model: type) -> int:
-    """Create or update the eleven capability areas through ``area_model`` (real or historical); idempotent."""
+    """Create or update the eleven capability areas through ``area_model`` (real or historical model).
+
+    Idempotent: running it again changes nothing.
+    """
     for code, name in CAPABILITY_AREAS:
         area_model.objects.update_or_create(code=code, defaults={"name": name})  # type: ignore[attr-defined]
     return len(CAPABILITY_AREAS)

@@ -6,17 +6,18 @@
     ├── NotFound(LookupError)             404: no such record, or one the user may not see
     ├── PermissionDenied                  403: a visible record (or action) the user may not change
     │                                          (also a django.core.exceptions.PermissionDenied)
-    ├── StaleVersion                      409: the update was based on an older version; carries current_version
+    ├── StaleVersion                      409: the update was based on an older version;
+    │                                          carries current_version
     └── InvalidTransition(ValueError)     409/422: a status or milestone change the state machine does not
                                                allow; carries the allowed next states
 
-Bad input is reported with Django's own :class:`ValidationError` (re-exported here), raised with a dict mapping
-each field name to its messages (``ValidationError({"quantity": "Must be greater than 0; got -3."})``) so the
-API can answer 422 naming every field. Use ``NON_FIELD_ERRORS`` (``"__all__"``) only for errors that belong to no
-single field. Messages say what is wrong, where, and what would be right.
+Bad input is reported with Django's own :class:`ValidationError` (re-exported here), raised with a dict
+mapping each field name to its messages (``ValidationError({"quantity": "Must be greater than 0; got -3."})``)
+so the API can answer 422 naming every field. Use ``NON_FIELD_ERRORS`` (``"__all__"``) only for errors that
+belong to no single field. Messages say what is wrong, where, and what would be right.
 
-``NotFound`` is deliberately raised for records that exist but are hidden from the user by the visibility rules,
-so that no refusal reveals that a record exists.
+``NotFound`` is deliberately raised for records that exist but are hidden from the user by the visibility
+rules, so that no refusal reveals that a record exists.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ class StaleVersion(PledgeflowError):
         self.expected_version = expected_version
         self.current_version = current_version
         super().__init__(
-            f"{entity} {key!s} has changed: the update was based on version {expected_version} but the current "
-            f"version is {current_version}. Read the record again and reapply the change to version "
-            f"{current_version}."
+            f"{entity} {key!s} has changed: the update was based on version {expected_version} but the "
+            f"current version is {current_version}. Read the record again and reapply the change to "
+            f"version {current_version}."
         )
 
 
@@ -82,5 +83,6 @@ class InvalidTransition(PledgeflowError, ValueError):
         self.allowed = tuple(allowed)
         allowed_text = ", ".join(self.allowed) if self.allowed else "none (this is a final state)"
         super().__init__(
-            f"{entity} {key!s} cannot go from {current!r} to {requested!r}; allowed next states: {allowed_text}."
+            f"{entity} {key!s} cannot go from {current!r} to {requested!r}; "
+            f"allowed next states: {allowed_text}."
         )

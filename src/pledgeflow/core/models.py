@@ -26,9 +26,9 @@ class VersionedModel(models.Model):
 class ChangeRecord(models.Model):
     """One entry of the change history: who did what to which record, when, with the values before and after.
 
-    ``entity`` is the model's label (``"catalogue.item"``), ``object_id`` the record's primary key as a string.
-    ``before`` is null for a creation. Records are written in the same transaction as the change and are never
-    edited or deleted.
+    ``entity`` is the model's label (``"catalogue.item"``), ``object_id`` the record's primary key as a
+    string. ``before`` is null for a creation. Records are written in the same transaction as the change and
+    are never edited or deleted.
     """
 
     entity = models.CharField(max_length=100)

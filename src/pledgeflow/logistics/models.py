@@ -48,12 +48,14 @@ class Route(VersionedModel):
             models.UniqueConstraint(
                 fields=["from_location", "to_location"],
                 name="logistics_route_unique_pair",
-                violation_error_message="A route between these two locations already exists; update it instead.",
+                violation_error_message="A route between these two locations already exists; "
+                "update it instead.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(from_location=models.F("to_location")),
                 name="logistics_route_not_a_loop",
-                violation_error_message="A route leads from one location to another; from and to are the same.",
+                violation_error_message="A route leads from one location to another; "
+                "from and to are the same.",
             ),
         ]
 

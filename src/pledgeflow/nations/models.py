@@ -10,7 +10,8 @@ from pledgeflow.nations.choices import NationKind
 
 validate_nation_code = RegexValidator(
     r"^[A-Z]{3}\Z",
-    message="A nation code is three upper-case letters (ISO 3166 alpha-3, the EU as EUU), e.g. DEU; got %(value)r.",
+    message="A nation code is three upper-case letters (ISO 3166 alpha-3, the EU as EUU), e.g. DEU; "
+    "got %(value)r.",
     code="invalid_nation_code",
 )
 
@@ -18,9 +19,9 @@ validate_nation_code = RegexValidator(
 class Nation(VersionedModel):
     """A nation or organisation that gives, receives or hosts assistance.
 
-    The ISO 3166 alpha-3 code is the primary key (NATO's STANAG 1059 codes equal it for all allies; the European
-    Union is ``EUU`` as in World Bank data), so references to a nation read as its code everywhere. GDP is kept
-    with its year and source, because fair shares are computed from it.
+    The ISO 3166 alpha-3 code is the primary key (NATO's STANAG 1059 codes equal it for all allies; the
+    European Union is ``EUU`` as in World Bank data), so references to a nation read as its code everywhere.
+    GDP is kept with its year and source, because fair shares are computed from it.
     """
 
     code = models.CharField(max_length=3, primary_key=True, validators=[validate_nation_code])

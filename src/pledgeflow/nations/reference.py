@@ -28,7 +28,7 @@ def _n(code: str, name: str, kind: str, gdp: str) -> ReferenceNation:
     return ReferenceNation(code, name, kind, Decimal(gdp))
 
 
-# kind values are those of pledgeflow.nations.choices.NationKind (plain strings so migrations can import this).
+# kind values are those of pledgeflow.nations.choices.NationKind, as plain strings so migrations can use them.
 ALLIES: tuple[ReferenceNation, ...] = (
     _n("ALB", "Albania", "ally", "23.0"),
     _n("BEL", "Belgium", "ally", "632.2"),
