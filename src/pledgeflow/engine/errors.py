@@ -4,8 +4,10 @@ Every error the engine raises on purpose derives from :class:`PledgeflowError`, 
 builtin it refines, so callers that only know Python's builtins still catch it::
 
     PledgeflowError(Exception)
-     ├── ScenarioError(PledgeflowError, ValueError)   the scenario breaks pledgeflow/scenario-v1;
-     │                                                 ``.errors`` lists every issue, each with its JSON path
+     ├── DocumentError(PledgeflowError, ValueError)   a document breaks its format; ``.errors`` lists
+     │    │                                            every issue, each with its JSON path
+     │    ├── ScenarioError                            ... a pledgeflow/scenario-v1 document
+     │    └── PlanDocumentError                        ... a pledgeflow/plan-v1 document
      └── PlanError(PledgeflowError, RuntimeError)      a valid scenario could not be planned or written
 
 A :class:`ValidationIssue` is one finding: ``path`` is a JSON path into the document
@@ -19,7 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PlanError", "PledgeflowError", "ScenarioError", "ValidationIssue"]
+__all__ = [
+    "DocumentError",
+    "PlanDocumentError",
+    "PlanError",
+    "PledgeflowError",
+    "ScenarioError",
+    "ValidationIssue",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,17 +46,31 @@ class PledgeflowError(Exception):
     """Base of every error the planner raises on purpose."""
 
 
-class ScenarioError(PledgeflowError, ValueError):
-    """A scenario document breaks the ``pledgeflow/scenario-v1`` contract.
+class DocumentError(PledgeflowError, ValueError):
+    """A document breaks its format.
 
     ``errors`` holds every issue found, in document order; the message lists them one per line.
     """
 
+    what = "document"
+
     def __init__(self, errors: Iterable[ValidationIssue]) -> None:
         self.errors: list[ValidationIssue] = list(errors)
         count = len(self.errors)
-        head = f"the scenario is invalid ({count} error{'s' if count != 1 else ''})"
+        head = f"the {self.what} is invalid ({count} error{'s' if count != 1 else ''})"
         super().__init__("\n".join([head, *(str(issue) for issue in self.errors)]))
+
+
+class ScenarioError(DocumentError):
+    """A scenario document breaks the ``pledgeflow/scenario-v1`` contract."""
+
+    what = "scenario"
+
+
+class PlanDocumentError(DocumentError):
+    """A plan document read back (to explain it, say) is not ``pledgeflow/plan-v1``."""
+
+    what = "plan"
 
 
 class PlanError(PledgeflowError, RuntimeError):

@@ -20,6 +20,7 @@ The planners are reached through :class:`Planners`, whose default is the real en
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
@@ -29,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from pledgeflow.engine.errors import PlanError
+from pledgeflow.engine.errors import PlanDocumentError, PlanError, ValidationIssue
 from pledgeflow.engine.model import PLAN_FORMAT, Scenario
 from pledgeflow.engine.scenario import dump_json
 
@@ -37,6 +38,7 @@ __all__ = [
     "BASELINE_METHOD",
     "Planners",
     "Progress",
+    "load_plan",
     "make_plan",
     "plan_bytes",
     "write_plan",
@@ -323,6 +325,43 @@ def write_plan(doc: Mapping[str, Any], path: str | Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def load_plan(data: bytes | str) -> dict[str, Any]:
+    """Read a ``pledgeflow/plan-v1`` document back, checked against the published plan schema.
+
+    Raises :class:`~pledgeflow.engine.errors.PlanDocumentError` listing every way it departs from the schema.
+    """
+    from jsonschema import Draft202012Validator
+
+    from pledgeflow.engine.schema import PLAN_SCHEMA, load_schema
+
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise PlanDocumentError([ValidationIssue("$", f"is not valid JSON{where}: {exc}")]) from None
+    if isinstance(doc, dict) and doc.get("format") != PLAN_FORMAT:
+        found = json.dumps(doc.get("format"))
+        raise PlanDocumentError([ValidationIssue("format", f"must be {PLAN_FORMAT!r}, not {found}")])
+    validator = Draft202012Validator(
+        load_schema(PLAN_SCHEMA), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    issues = sorted(
+        ValidationIssue(_schema_path(error.absolute_path), error.message)
+        for error in validator.iter_errors(doc)
+    )
+    if issues:
+        raise PlanDocumentError(issues)
+    plan: dict[str, Any] = doc
+    return plan
+
+
+def _schema_path(parts: Iterable[str | int]) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "$"
 
 
 def _mode_for(target: Path) -> int:
