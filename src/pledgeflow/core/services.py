@@ -77,7 +77,11 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
                 else:
                     data[field.name] = _json_value(raw)
             continue
-        data[field.name] = _json_value(field.value_from_object(instance))
+        value = field.value_from_object(instance)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+            # As the database will store it: 3600 and 3600.00 are the same price and must read the same.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        data[field.name] = _json_value(value)
     if instance.pk is not None:
         for field in opts.many_to_many:
             if field.name in SNAPSHOT_EXCLUDED:
