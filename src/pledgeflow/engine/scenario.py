@@ -686,9 +686,11 @@ class _Reader:
         return route
 
     def _requirement(self, f: dict[str, Any], base: str, errors: int) -> Requirement | None:
-        ok = not errors
-        if "destination" in f:
-            ok = self._known("locations", f["destination"], base, "destination", "location") and ok
+        bad: set[str] = set()
+        if "destination" in f and not self._known(
+            "locations", f["destination"], base, "destination", "location"
+        ):
+            bad.add("destination")
         if "item" in f:
             item = f["item"]
             if self._known("items", item, base, "item", "item"):
@@ -699,26 +701,28 @@ class _Reader:
                         f"item {_show(item)} belongs to family {_show(family)}, not to this requirement's "
                         f"family {_show(f['family'])}; name an item of that family or change the family",
                     )
-                    ok = False
+                    bad.add("item")
             else:
-                ok = False
-        if "package" in f:
-            ok = self._known("packages", f["package"], base, "package", "package") and ok
+                bad.add("item")
+        if "package" in f and not self._known("packages", f["package"], base, "package", "package"):
+            bad.add("package")
         if "id" in f:
-            self.requirements.setdefault(f["id"], f)
-        return Requirement(**f) if ok else None
+            self.requirements.setdefault(f["id"], _without(f, bad))
+        return None if errors or bad else Requirement(**f)
 
     def _pledge(self, f: dict[str, Any], base: str, errors: int) -> Pledge | None:
-        ok = not errors
-        if "item" in f:
-            ok = self._known("items", f["item"], base, "item", "item") and ok
-        if "origin" in f:
-            ok = self._known("locations", f["origin"], base, "origin", "location") and ok
+        bad: set[str] = set()
+        if "item" in f and not self._known("items", f["item"], base, "item", "item"):
+            bad.add("item")
+        if "origin" in f and not self._known("locations", f["origin"], base, "origin", "location"):
+            bad.add("origin")
         for i, destination in enumerate(f.get("destinations", ())):
-            ok = self._known("locations", destination, base, "destinations", "location", i) and ok
+            if not self._known("locations", destination, base, "destinations", "location", i):
+                # The rest of the list still says where the donor allows its goods to go.
+                bad.add("")
         if "id" in f:
-            self.pledges.setdefault(f["id"], f)
-        return Pledge(**f) if ok else None
+            self.pledges.setdefault(f["id"], _without(f, bad))
+        return None if errors or bad else Pledge(**f)
 
     def _lock(self, f: dict[str, Any], base: str, errors: int) -> Lock | None:
         ok = not errors
@@ -891,6 +895,11 @@ class _Reader:
 
     def _package(self, f: dict[str, Any], base: str, errors: int) -> Package | None:
         return None if errors else Package(**f)
+
+
+def _without(fields: dict[str, Any], bad: set[str]) -> dict[str, Any]:
+    """The fields whose references are sound, so later checks (locks) do not repeat a reported error."""
+    return {k: v for k, v in fields.items() if k not in bad} if bad else fields
 
 
 # -- writing ----------------------------------------------------------------------------------------------
