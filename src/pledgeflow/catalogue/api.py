@@ -1,0 +1,209 @@
+"""HTTP <-> catalogue services and selectors: every signed-in user reads, coordinators write.
+
+Capability areas, families and items are addressed by their code, as everywhere else in the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+from ninja.responses import Status
+
+from pledgeflow.catalogue import selectors, services
+from pledgeflow.catalogue.schemas import (
+    CapabilityAreaOut,
+    FamilyFilters,
+    FamilyIn,
+    FamilyOut,
+    FamilyPatch,
+    ItemFilters,
+    ItemIn,
+    ItemOut,
+    ItemPatch,
+)
+from pledgeflow.core.api_support import (
+    ACTIVE_STATES,
+    ChangeOut,
+    PageParams,
+    VersionIn,
+    actor,
+    changes_of,
+    error_responses,
+    expected_version,
+    history_page,
+    order_by,
+    page_schema,
+    paginate,
+    set_etag,
+)
+from pledgeflow.core.errors import NotFound
+from pledgeflow.core.services import history_of
+
+router = Router(tags=["catalogue"])
+
+FAMILY_ORDERING = {"code": "code", "name": "name", "capability_area": "capability_area__code"}
+ITEM_ORDERING = {
+    "code": "code",
+    "name": "name",
+    "family": "family__code",
+    "supply_class": "supply_class",
+    "unit_value_eur": "unit_value_eur",
+}
+_READ = error_responses(401, 404)
+_WRITE = error_responses(401, 403, 404, 409, 422, 428)
+
+
+def _answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
+    set_etag(response, record.version)
+    return Status(status, record) if status != 200 else record
+
+
+# -- capability areas --
+
+
+@router.get("/capability-areas", response={200: page_schema(CapabilityAreaOut), **error_responses(401, 422)})
+def list_capability_areas(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """The capability areas (air defence, artillery, ...), by code."""
+    areas = selectors.list_capability_areas(actor(request))
+    return paginate(order_by(areas, page.ordering, {"code": "code", "name": "name"}, ["code"]), page)
+
+
+@router.get("/capability-areas/{code}", response={200: CapabilityAreaOut, **_READ})
+def get_capability_area(request: HttpRequest, code: str) -> Any:
+    """One capability area by code."""
+    area = selectors.list_capability_areas(actor(request)).filter(code=code).first()
+    if area is None:
+        raise NotFound("Capability area", code)
+    return area
+
+
+# -- families --
+
+
+@router.get("/families", response={200: page_schema(FamilyOut), **error_responses(401, 422)})
+def list_families(
+    request: HttpRequest, filters: Query[FamilyFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Families of interchangeable items; active ones unless ``state`` says otherwise."""
+    families = selectors.list_families(
+        actor(request),
+        capability_area=filters.capability_area,
+        active=ACTIVE_STATES[filters.state],
+        search=filters.search,
+    )
+    return paginate(order_by(families, page.ordering, FAMILY_ORDERING, ["code"]), page)
+
+
+@router.post("/families", response={201: FamilyOut, **error_responses(401, 403, 422)})
+def create_family(request: HttpRequest, payload: FamilyIn, response: HttpResponse) -> Any:
+    """Create a family (coordinators)."""
+    user = actor(request)
+    family = services.create_family(user, **payload.model_dump())
+    return _answer(response, selectors.get_family(user, family.code), 201)
+
+
+@router.get("/families/{code}", response={200: FamilyOut, **_READ})
+def get_family(request: HttpRequest, code: str, response: HttpResponse) -> Any:
+    """One family by code (retired ones too), its version in the ETag."""
+    return _answer(response, selectors.get_family(actor(request), code))
+
+
+@router.patch("/families/{code}", response={200: FamilyOut, **_WRITE})
+def update_family(request: HttpRequest, code: str, payload: FamilyPatch, response: HttpResponse) -> Any:
+    """Change a family (coordinators); name the version it is based on."""
+    user = actor(request)
+    family = selectors.get_family(user, code)
+    version = expected_version(request, payload.version)
+    updated = services.update_family(user, family, changes_of(payload), version)
+    return _answer(response, selectors.get_family(user, updated.code))
+
+
+@router.post("/families/{code}/retire", response={200: FamilyOut, **_WRITE})
+def retire_family(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+    """Retire a family whose items are all retired (coordinators)."""
+    user = actor(request)
+    family = selectors.get_family(user, code)
+    services.retire_family(user, family, expected_version(request, payload.version))
+    return _answer(response, selectors.get_family(user, code))
+
+
+@router.post("/families/{code}/restore", response={200: FamilyOut, **_WRITE})
+def restore_family(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+    """Bring a retired family back into use (coordinators)."""
+    user = actor(request)
+    family = selectors.get_family(user, code)
+    services.restore_family(user, family, expected_version(request, payload.version))
+    return _answer(response, selectors.get_family(user, code))
+
+
+@router.get("/families/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+def family_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
+    """Every change to the family, oldest first."""
+    return history_page(history_of(selectors.get_family(actor(request), code)), page)
+
+
+# -- items --
+
+
+@router.get("/items", response={200: page_schema(ItemOut), **error_responses(401, 422)})
+def list_items(request: HttpRequest, filters: Query[ItemFilters], page: Query[PageParams]) -> dict[str, Any]:
+    """Catalogue items; active ones unless ``state`` says otherwise."""
+    items = selectors.list_items(
+        actor(request),
+        family=filters.family,
+        capability_area=filters.capability_area,
+        supply_class=filters.supply_class,
+        active=ACTIVE_STATES[filters.state],
+        search=filters.search,
+    )
+    return paginate(order_by(items, page.ordering, ITEM_ORDERING, ["code"]), page)
+
+
+@router.post("/items", response={201: ItemOut, **error_responses(401, 403, 422)})
+def create_item(request: HttpRequest, payload: ItemIn, response: HttpResponse) -> Any:
+    """Create an item in an active family (coordinators)."""
+    user = actor(request)
+    item = services.create_item(user, **payload.model_dump())
+    return _answer(response, selectors.get_item(user, item.code), 201)
+
+
+@router.get("/items/{code}", response={200: ItemOut, **_READ})
+def get_item(request: HttpRequest, code: str, response: HttpResponse) -> Any:
+    """One item by code (retired ones too), its version in the ETag."""
+    return _answer(response, selectors.get_item(actor(request), code))
+
+
+@router.patch("/items/{code}", response={200: ItemOut, **_WRITE})
+def update_item(request: HttpRequest, code: str, payload: ItemPatch, response: HttpResponse) -> Any:
+    """Change an item (coordinators); name the version it is based on."""
+    user = actor(request)
+    item = selectors.get_item(user, code)
+    version = expected_version(request, payload.version)
+    updated = services.update_item(user, item, changes_of(payload), version)
+    return _answer(response, selectors.get_item(user, updated.code))
+
+
+@router.post("/items/{code}/retire", response={200: ItemOut, **_WRITE})
+def retire_item(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+    """Retire an item: it stays readable for the pledges that name it (coordinators)."""
+    user = actor(request)
+    item = selectors.get_item(user, code)
+    services.retire_item(user, item, expected_version(request, payload.version))
+    return _answer(response, selectors.get_item(user, code))
+
+
+@router.post("/items/{code}/restore", response={200: ItemOut, **_WRITE})
+def restore_item(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+    """Bring a retired item back; its family must be active (coordinators)."""
+    user = actor(request)
+    item = selectors.get_item(user, code)
+    services.restore_item(user, item, expected_version(request, payload.version))
+    return _answer(response, selectors.get_item(user, code))
+
+
+@router.get("/items/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+def item_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
+    """Every change to the item, oldest first."""
+    return history_page(history_of(selectors.get_item(actor(request), code)), page)
