@@ -10,11 +10,16 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from pledgeflow.engine.model import Item, Location, Pledge, Requirement, Route, Scenario
 from pledgeflow.engine.scenario import dump_json, load_scenario, scenario_to_document
+from pledgeflow.engine.schema import SCENARIO_SCHEMA, load_schema
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+SCHEMA = Draft202012Validator(
+    load_schema(SCENARIO_SCHEMA), format_checker=Draft202012Validator.FORMAT_CHECKER
+)
 
 
 def canonical(data: bytes) -> bytes:
@@ -166,9 +171,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 @settings(max_examples=60, deadline=None)
 @given(scenarios())
-def test_any_valid_scenario_survives_the_round_trip_byte_for_byte(scenario: Scenario) -> None:
+def test_any_valid_scenario_survives_the_round_trip_byte_for_byte_and_passes_the_schema(
+    scenario: Scenario,
+) -> None:
     data = dump_json(scenario_to_document(scenario))
     again = load_scenario(data)
+    assert list(SCHEMA.iter_errors(json.loads(data))) == []
     assert dump_json(scenario_to_document(again)) == data
     assert again.requirements == scenario.requirements
     assert again.pledges == scenario.pledges

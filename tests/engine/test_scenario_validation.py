@@ -329,6 +329,7 @@ def test_money_and_mass_must_be_numbers_of_zero_or_more(value: Any) -> None:
         ("2026-W01-1", "YYYY-MM-DD"),
         ("2026-01-05T00:00:00", "YYYY-MM-DD"),
         ("2026-01-05 ", "YYYY-MM-DD"),
+        ("\uff12\uff10\uff12\uff16-01-05", "YYYY-MM-DD"),
         (20260105, "YYYY-MM-DD"),
     ],
 )

@@ -62,8 +62,8 @@ MAX_DAYS: Final = 10**6
 TRAINING_KEYS: Final = ("skills", "courses", "sessions", "cohorts", "packages")
 LOCATION_KINDS: Final = ("depot", "hub", "destination")
 
-_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NSN_RE: Final = re.compile(r"\d{13}|\d{4}-\d{2}-\d{3}-\d{4}")
+_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NSN_RE: Final = re.compile(r"[0-9]{13}|[0-9]{4}-[0-9]{2}-[0-9]{3}-[0-9]{4}")
 _ALPHA3_RE: Final = re.compile(r"[A-Z]{3}")
 _PLAIN_KEY_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
