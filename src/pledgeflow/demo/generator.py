@@ -134,6 +134,22 @@ _JUSTIFICATIONS: dict[str, tuple[str, ...]] = {
         "Protect soldiers of new brigades forming near {place}.",
     ),
 }
+# As pledgeflow.requirements.services.AREA_ABBREVIATIONS (a test keeps them equal): references read like the
+# ones the requirement service gives, e.g. UKR-AD-0042.
+AREA_ABBREVIATIONS: dict[str, str] = {
+    "air-defence": "AD",
+    "artillery": "ART",
+    "armour": "ARM",
+    "aviation": "AV",
+    "maritime": "MAR",
+    "drones": "DRN",
+    "demining": "DEM",
+    "ew-it": "EW",
+    "engineering": "ENG",
+    "medical": "MED",
+    "non-lethal": "NL",
+}
+
 _PLACES = (
     "Kharkiv",
     "Kupiansk",
@@ -333,7 +349,8 @@ def _requirements(rng: random.Random, today: date) -> tuple[DemoRequirement, ...
     rng.shuffle(chosen)
     destinations = [(d[0], d[2]) for d in DESTINATIONS]
     out: list[DemoRequirement] = []
-    for n, family in enumerate(chosen, start=1):
+    numbers: dict[str, int] = {}
+    for family in chosen:
         items = by_family[family.code]
         item = rng.choice(items).code if (len(items) > 1 and rng.random() < 0.15) else None
         quantity = _requirement_quantity(rng, family)
@@ -348,7 +365,7 @@ def _requirements(rng: random.Random, today: date) -> tuple[DemoRequirement, ...
         status = "closed" if roll < 0.04 else "cancelled" if roll < 0.07 else "approved"
         out.append(
             DemoRequirement(
-                f"REQ-{n:04d}",
+                _reference(numbers, family.area),
                 family.code,
                 item,
                 quantity,
@@ -360,6 +377,13 @@ def _requirements(rng: random.Random, today: date) -> tuple[DemoRequirement, ...
             )
         )
     return tuple(out)
+
+
+def _reference(numbers: dict[str, int], area: str) -> str:
+    """The next reference of ``area``: ``UKR-AD-0001``, ``UKR-AD-0002``, ..."""
+    abbreviation = AREA_ABBREVIATIONS[area]
+    numbers[abbreviation] = numbers.get(abbreviation, 0) + 1
+    return f"{RECIPIENT}-{abbreviation}-{numbers[abbreviation]:04d}"
 
 
 def _requirement_quantity(rng: random.Random, family: FamilySpec) -> int:
@@ -391,10 +415,13 @@ def _draft_requirements(
             out.append(_replace(r, priority=max(1, r.priority - 1)))
         else:
             out.append(r)
-    next_number = len(approved) + 1
+    numbers: dict[str, int] = {}
+    for r in approved:
+        area, number = r.reference.split("-")[1], int(r.reference.split("-")[2])
+        numbers[area] = max(numbers.get(area, 0), number)
     by_family = items_by_family()
     families = [f for f in FAMILIES if by_family[f.code]]
-    for n in range(next_number, next_number + 24):
+    for _ in range(24):
         family = rng.choice(families)
         priority = int(_pick(rng, _PRIORITY_WEIGHTS))  # type: ignore[call-overload]
         need_by = _next_month(today) + timedelta(days=rng.randint(10, 330))
@@ -403,7 +430,7 @@ def _draft_requirements(
         status = "submitted" if rng.random() < 0.5 else "draft"
         out.append(
             DemoRequirement(
-                f"REQ-{n:04d}",
+                _reference(numbers, family.area),
                 family.code,
                 None,
                 _requirement_quantity(rng, family),
