@@ -11,6 +11,8 @@ Each pledge carries its originator's sharing label (TLP 2.0) and "releasable to"
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -18,7 +20,9 @@ from django.db import models
 from django.utils import timezone
 
 from pledgeflow.core.choices import SharingLabel
+from pledgeflow.core.errors import PermissionDenied
 from pledgeflow.core.models import VersionedModel
+from pledgeflow.nations.choices import NationKind
 from pledgeflow.pledges.choices import Channel, MilestoneKind, PledgeStatus, ReceiptCondition, Source
 
 #: The largest quantity a pledge may offer (the scenario format's bound).
@@ -77,7 +81,9 @@ class Pledge(VersionedModel):
     status = models.CharField(
         max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.OFFERED, db_index=True
     )
-    quantity_received = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    quantity_received = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The quantity the recipient confirmed on receipt."
+    )
     note = models.TextField(blank=True, default="")
 
     class Meta:
@@ -101,9 +107,13 @@ class Pledge(VersionedModel):
         return f"{self.reference} ({self.quantity} x {self.item_id}, {self.status})"
 
     def clean(self) -> None:
-        """The origin is an active location; a new pledge names an active item."""
+        """The donor gives (it is not a recipient); a new pledge names an active item and origin."""
         super().clean()
         errors: dict[str, str] = {}
+        if self.donor_id is not None and self.donor.kind == NationKind.RECIPIENT:
+            errors["donor"] = (
+                f"{self.donor_id} is a recipient; a pledge's donor is an ally, a partner or an organisation."
+            )
         if self.pk is None:
             if self.item_id is not None and not self.item.active:
                 errors["item"] = f"Item {self.item.code!r} is retired; pledge an active item."
@@ -111,6 +121,12 @@ class Pledge(VersionedModel):
                 errors["origin"] = f"Location {self.origin.code!r} is retired; choose an active origin."
         if errors:
             raise ValidationError(errors)
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Refused: pledges are never deleted, so the record stays truthful. Withdraw the pledge instead."""
+        raise PermissionDenied(
+            f"Pledge {self.reference} cannot be deleted: withdraw it instead (its history is kept)."
+        )
 
 
 class PledgeMilestone(models.Model):

@@ -11,12 +11,15 @@ The foreign key to the version is named ``list_version`` because ``version`` is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from pledgeflow.core.errors import PermissionDenied
 from pledgeflow.core.models import VersionedModel
 from pledgeflow.requirements.choices import Priority, RequirementStatus, VersionStatus
 
@@ -184,6 +187,12 @@ class Requirement(VersionedModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Refused: requirements are never deleted, so the record stays truthful. Cancel it instead."""
+        raise PermissionDenied(
+            f"Requirement {self.reference} cannot be deleted: cancel it instead (its history is kept)."
+        )
 
     def clean_fields(self, exclude: object = None) -> None:
         """Fill in the capability area from the family before fields are checked, so it may be left out."""
