@@ -3,8 +3,9 @@
 Reference data, the approved priority list and the pledges are written with ``bulk_create`` (a few hundred
 rows each), and so is their change history, back-dated to when the generator says each thing happened and
 attributed to the demo users who did it: the donor liaison who offered and committed a pledge, the coordinator
-who recorded it at the hub, the recipient who confirmed receipt. The draft next version of the list goes
-through the requirement services themselves (start, revise, cancel, add, submit), as a user would.
+who recorded it at the hub, the recipient who confirmed receipt. The draft next version of the list is written
+the same way, with the history the requirement services would have written (started, carried over, revised,
+cancelled, added, submitted).
 
 Loading is idempotent: a history record (entity ``demo.dataset``) marks a database that holds the demo, and a
 database that already holds requirements or pledges of its own is left alone.
@@ -332,54 +333,107 @@ class _Loader:
         self.say(f"priority list {version.label}: {len(rows)} requirements, approved")
 
     def draft_list(self) -> None:
-        """The next month's list, started and edited through the requirement services."""
-        from pledgeflow.requirements import services
-        from pledgeflow.requirements.models import Requirement
+        """The next month's list: open requirements carried over as submitted, then revised by the recipient.
+
+        Written in bulk like the rest, with the history the requirement services would have written: the
+        version started, each line carried over, and each revision, cancellation, new line and submission.
+        """
+        from pledgeflow.core.services import snapshot
+        from pledgeflow.requirements.choices import RequirementStatus, VersionStatus
+        from pledgeflow.requirements.models import PriorityListVersion, Requirement
 
         data = self.data
-        officer = self.user[RECIPIENT_USERNAME]
         label = data.draft_version_name.split()[-1]
-        draft = services.start_next_version(
-            officer, label=label, note="Next month's list, started for review."
+        started = datetime.combine(data.today, time(8, 0), tzinfo=data.approved_at.tzinfo) - timedelta(days=5)
+        draft = PriorityListVersion.objects.create(
+            number=2,
+            label=label,
+            status=VersionStatus.DRAFT,
+            based_on=self.version,
+            created_at=started,
+            created_by=self.user[RECIPIENT_USERNAME],
         )
-        copies = {r.reference: r for r in Requirement.objects.filter(list_version=draft)}
+        self.record(draft, "create", RECIPIENT_USERNAME, started, None, snapshot(draft), "Next month's list.")
+        originals = {
+            r.reference: r
+            for r in Requirement.objects.filter(list_version=self.version, status=RequirementStatus.APPROVED)
+        }
         approved = {r.reference: r for r in data.approved_requirements}
-        changed = 0
+        rows = []
         for r in data.draft_requirements:
-            copy = copies.get(r.reference)
-            if copy is None:
-                created = services.create_requirement(
-                    officer,
-                    family=r.family,
-                    item=r.item,
-                    quantity=r.quantity,
-                    priority=r.priority,
-                    need_by=r.need_by,
-                    destination=r.destination,
-                    justification=r.justification,
-                    reference=r.reference,
-                    list_version=draft,
+            carried = originals.get(r.reference)
+            row = self._requirement(r, draft, started if carried else started + timedelta(days=2))
+            row.carried_from = carried
+            if carried is not None:
+                # Carried over as submitted (agreed once); revisions and cancellations come after.
+                row.status = (
+                    RequirementStatus.CANCELLED if r.status == "cancelled" else RequirementStatus.SUBMITTED
                 )
-                if r.status == "submitted":
-                    services.submit_requirement(officer, created, created.version)
-                changed += 1
+                revised_line = (r.quantity, r.priority) != (carried.quantity, carried.priority)
+                row.version = 2 if r.status == "cancelled" or revised_line else 1
+            elif r.status == "submitted":
+                row.version = 2
+            rows.append(row)
+        Requirement.objects.bulk_create(rows, batch_size=500)
+        saved = Requirement.objects.filter(list_version=draft).select_related(
+            "family", "item", "destination", "capability_area", "list_version", "carried_from"
+        )
+        revised = started + timedelta(days=3)
+        changes = 0
+        for row in saved:
+            after = snapshot(row)
+            before = approved.get(row.reference)
+            if row.carried_from_id is None:
+                self.record(
+                    row, "create", RECIPIENT_USERNAME, row.created_at, None, {**after, "status": "draft"}
+                )
+                if row.status == RequirementStatus.SUBMITTED:
+                    self.record(
+                        row,
+                        "submit",
+                        RECIPIENT_USERNAME,
+                        revised,
+                        {"status": "draft"},
+                        {"status": "submitted"},
+                    )
+                changes += 1
                 continue
-            before = approved[r.reference]
-            if r.status == "cancelled":
-                services.cancel_requirement(officer, copy, copy.version, note="No longer needed.")
-                changed += 1
-            elif (r.quantity, r.priority) != (before.quantity, before.priority):
-                services.update_requirement(
-                    officer,
-                    copy,
-                    {"quantity": r.quantity, "priority": r.priority},
-                    copy.version,
-                    note="Revised after the monthly review.",
+            assert before is not None
+            first = {**after, "status": "submitted", "quantity": before.quantity, "priority": before.priority}
+            self.record(
+                row,
+                "create",
+                RECIPIENT_USERNAME,
+                started,
+                None,
+                first,
+                f"Carried over from list version {self.version.label}.",
+            )
+            if row.status == RequirementStatus.CANCELLED:
+                self.record(
+                    row,
+                    "cancel",
+                    RECIPIENT_USERNAME,
+                    revised,
+                    {"status": "submitted"},
+                    {"status": "cancelled"},
+                    "No longer needed.",
                 )
-                changed += 1
-        self.counts["draft"] = Requirement.objects.filter(list_version=draft).count()
+                changes += 1
+            elif (row.quantity, row.priority) != (before.quantity, before.priority):
+                self.record(
+                    row,
+                    "update",
+                    RECIPIENT_USERNAME,
+                    revised,
+                    {"quantity": before.quantity, "priority": before.priority},
+                    {"quantity": row.quantity, "priority": row.priority},
+                    "Revised after the monthly review.",
+                )
+                changes += 1
+        self.counts["draft"] = len(rows)
         self.draft_label = draft.label
-        self.say(f"priority list {draft.label}: draft with {changed} changes")
+        self.say(f"priority list {draft.label}: draft with {changes} changes")
 
     # -- pledges -------------------------------------------------------------------------------------------
 
@@ -436,6 +490,13 @@ class _Loader:
             ],
             batch_size=1000,
         )
+        # Read back with the lists just written, so each snapshot below costs no query.
+        saved = {
+            p.reference: p
+            for p in Pledge.objects.filter(reference__in=[r.reference for r in rows])
+            .select_related("item", "origin")
+            .prefetch_related("allowed_destinations", "releasable_to")
+        }
         milestones = []
         for p in data.pledges:
             pledge = saved[p.reference]
