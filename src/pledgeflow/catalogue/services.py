@@ -129,5 +129,6 @@ def retire_item(actor: Any, item: Item, expected_version: int) -> Item:
 def restore_item(actor: Any, item: Item, expected_version: int) -> Item:
     """Bring a retired item back; its family must be active."""
     require(can_manage_catalogue(actor), _DENIED)
-    resolve_code(Family, item.family, "family", active_only=True)
+    # Read the family afresh: the item's cached one may predate the family's own restoring.
+    resolve_code(Family, Family.objects.get(pk=item.family_id), "family", active_only=True)
     return set_active(actor, item, True, expected_version)

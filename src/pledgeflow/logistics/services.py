@@ -129,5 +129,7 @@ def restore_route(actor: Any, route: Route, expected_version: int) -> Route:
     """Bring a retired route back; both its ends must be active."""
     require(can_manage_logistics(actor), _DENIED)
     for field in ("from_location", "to_location"):
-        resolve_code(Location, getattr(route, field), field, active_only=True)
+        # Read the ends afresh: the route's cached ones may predate their own restoring.
+        end = Location.objects.get(pk=getattr(route, f"{field}_id"))
+        resolve_code(Location, end, field, active_only=True)
     return set_active(actor, route, True, expected_version)

@@ -312,3 +312,12 @@ def test_an_unknown_item_and_anonymous_readers_get_not_found(viewer) -> None:
     with pytest.raises(NotFound):
         selectors.get_family(AnonymousUser(), "155mm-artillery-ammunition")
     assert not selectors.list_items(AnonymousUser()).exists()
+
+
+def test_an_item_comes_back_once_its_family_is_restored(coordinator) -> None:
+    item = factories.item()
+    services.retire_item(coordinator, item, 1)
+    services.retire_family(coordinator, item.family, 1)
+    item.refresh_from_db()
+    services.restore_family(coordinator, Family.objects.get(pk=item.family_id), 2)
+    assert services.restore_item(coordinator, item, 2).active is True
