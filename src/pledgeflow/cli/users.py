@@ -110,9 +110,10 @@ def normalise_role(text: str) -> str | None:
 def read_password(
     args: argparse.Namespace,
     stdin: TextIO,
-    prompt: Callable[[str], str] = getpass.getpass,
+    prompt: Callable[[str], str] | None = None,
 ) -> tuple[str | None, str | None]:
     """The new password, or an error message: from stdin with --password-stdin, else asked twice."""
+    ask = prompt or getpass.getpass
     if args.password_stdin:
         line = stdin.readline()
         password = line.rstrip("\r\n")
@@ -121,8 +122,8 @@ def read_password(
         return password, None
     if not stdin.isatty():
         return None, "standard input is not a terminal, so the password cannot be asked; use --password-stdin"
-    first = prompt(f"Password for {args.username}: ")
-    second = prompt("Password again: ")
+    first = ask(f"Password for {args.username}: ")
+    second = ask("Password again: ")
     if first != second:
         return None, "the two passwords differ; nothing was created"
     return first, None

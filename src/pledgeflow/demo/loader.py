@@ -538,7 +538,7 @@ class _Loader:
                 if m.kind == "slipped":
                     self.record(
                         pledge,
-                        "slip",
+                        "slipped",
                         m.actor,
                         m.at,
                         {"available": m.old_date.isoformat()},

@@ -35,17 +35,17 @@ def _number(value: Decimal) -> int | float:
     return float(value)
 
 
-def _current_version(label: str | None) -> Any:
+def _list_version(label: str | None) -> Any:
     from pledgeflow.core.errors import NotFound
-    from pledgeflow.requirements.choices import VersionStatus
     from pledgeflow.requirements.models import PriorityListVersion
+    from pledgeflow.requirements.selectors import current_version
 
-    if label is not None:
-        try:
-            return PriorityListVersion.objects.get(label=label)
-        except PriorityListVersion.DoesNotExist:
-            raise NotFound("Priority-list version", label) from None
-    return PriorityListVersion.objects.filter(status=VersionStatus.APPROVED).order_by("-number").first()
+    if label is None:
+        return current_version()
+    try:
+        return PriorityListVersion.objects.get(label=label)
+    except PriorityListVersion.DoesNotExist:
+        raise NotFound("Priority-list version", label) from None
 
 
 def export_scenario(
@@ -66,17 +66,17 @@ def export_scenario(
     from pledgeflow.pledges.models import Pledge as PledgeRecord
     from pledgeflow.requirements.choices import RequirementStatus
     from pledgeflow.requirements.models import Requirement as RequirementRecord
+    from pledgeflow.requirements.selectors import requirement_visibility_q
 
     start = start or timezone.now().date()
-    version = _current_version(list_version)
+    version = _list_version(list_version)
+    requirement_query = RequirementRecord.objects.filter(list_version=version).exclude(
+        status=RequirementStatus.CANCELLED
+    )
+    if viewer is not None:
+        requirement_query = requirement_query.filter(requirement_visibility_q(viewer))
     requirement_rows = (
-        list(
-            RequirementRecord.objects.filter(list_version=version)
-            .exclude(status=RequirementStatus.CANCELLED)
-            .select_related("family", "item", "destination")
-        )
-        if version is not None
-        else []
+        list(requirement_query.select_related("family", "item", "destination")) if version is not None else []
     )
     pledge_query = PledgeRecord.objects.exclude(status__in=VOID_STATUSES)
     if viewer is not None:
