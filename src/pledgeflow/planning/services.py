@@ -24,12 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from pledgeflow.accounts.permissions import (
-    can_respond_to_proposal,
-    can_run_planner,
-    is_coordinator,
-    require,
-)
+from pledgeflow.accounts.permissions import can_respond_to_proposal, can_run_planner, require
 from pledgeflow.core.choices import ChangeAction
 from pledgeflow.core.errors import InvalidTransition, NotFound, StaleVersion, ValidationError
 from pledgeflow.core.models import ChangeRecord
@@ -511,20 +506,21 @@ def publish_run(actor: Any, run_id: int) -> PlanRun:
 
 
 def _proposal_for_decision(actor: Any, proposal_id: int, expected_version: int | None) -> Proposal:
-    """The proposal, locked, after the permission and state checks every decision shares."""
-    try:
-        proposal = (
-            Proposal.objects.select_for_update()
-            .select_related("pledge", "requirement", "run")
-            .get(pk=proposal_id)
-        )
-    except Proposal.DoesNotExist:
-        raise NotFound("Proposal", proposal_id) from None
-    if not can_respond_to_proposal(actor, proposal.pledge.donor_id):
-        # Another nation's proposals are not visible to a donor liaison: answer as if there were none.
-        if not is_coordinator(actor) and getattr(actor, "nation_id", None) is not None:
-            raise NotFound("Proposal", proposal_id)
-        require(False, "Only the donor nation's liaison or a coordinator decides a proposal.")
+    """The proposal, locked, after the permission and state checks every decision shares.
+
+    Whoever may not read the proposal is answered as the selector answers (403 for roles that have no
+    proposals, 404 for another nation's); whoever may read it but not decide it is refused with 403.
+    """
+    from pledgeflow.planning.selectors import get_proposal
+
+    visible = get_proposal(actor, proposal_id)
+    require(
+        can_respond_to_proposal(actor, visible.pledge.donor_id),
+        "Only the donor nation's liaison or a coordinator decides a proposal.",
+    )
+    proposal = (
+        Proposal.objects.select_for_update().select_related("pledge", "requirement", "run").get(pk=visible.pk)
+    )
     if expected_version is not None and proposal.version != expected_version:
         raise StaleVersion("Proposal", proposal.pk, expected_version, proposal.version)
     return proposal
