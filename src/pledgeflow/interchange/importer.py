@@ -64,7 +64,8 @@ class ImportResult:
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         """Add ``n`` records of ``kind`` with ``outcome`` (created, updated, unchanged)."""
-        self.counts[kind][outcome] += n
+        if n:
+            self.counts[kind][outcome] += n
 
     @property
     def changed(self) -> int:
