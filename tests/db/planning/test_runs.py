@@ -1,4 +1,4 @@
-"""Plan runs: queued, running with progress, succeeded with plan and allocations, or failed with the reason."""
+"""Plan runs: queued, running with progress, then succeeded with plan and allocations, or failed."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from tests.db.planning.conftest import Theatre
 
 
 def _statuses(run: PlanRun) -> list[tuple[Any, Any]]:
-    changes = ChangeRecord.objects.filter(entity="planning.planrun", object_id=str(run.pk)).order_by("at", "id")
+    changes = ChangeRecord.objects.filter(entity="planning.planrun", object_id=str(run.pk)).order_by(
+        "at", "id"
+    )
     return [((c.before or {}).get("status"), (c.after or {}).get("status")) for c in changes]
 
 
@@ -111,7 +113,9 @@ def test_a_run_that_is_not_queued_is_left_alone(theatre: Theatre, coordinator) -
     assert again.allocations.count() == run.allocations.count()
 
 
-def test_a_lock_that_can_no_longer_hold_fails_the_run_naming_the_records(theatre: Theatre, coordinator) -> None:
+def test_a_lock_that_can_no_longer_hold_fails_the_run_naming_the_records(
+    theatre: Theatre, coordinator
+) -> None:
     # Germany locked onto the critical need, then Germany changed the pledge to air-defence missiles.
     AllocationLock.objects.create(
         pledge=theatre.german, requirement=theatre.critical, quantity=500, created_by=coordinator
