@@ -350,6 +350,8 @@ def create_requirement(
             "capability_area": capability_area,
         }
     )
+    if values["capability_area"] is None:
+        values["capability_area"] = values["family"].capability_area
     ref = (reference or "").strip()
     if ref and Requirement.objects.filter(list_version=target, reference=ref).exists():
         raise ValidationError(
@@ -369,7 +371,7 @@ def create_requirement(
         **values,
     )
     if not ref:
-        ref = _next_reference(actor, requirement.capability_area or requirement.family.capability_area)
+        ref = _next_reference(actor, values["capability_area"])
     requirement.reference = ref
     requirement.full_clean()
     requirement.save(force_insert=True)
