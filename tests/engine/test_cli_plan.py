@@ -184,19 +184,19 @@ def test_progress_stays_silent_for_the_first_second() -> None:
     assert out.getvalue() == ""
 
 
-def test_progress_in_a_log_prints_a_line_per_phase_and_now_and_then() -> None:
+def test_progress_in_a_log_prints_a_line_per_tenth_and_now_and_then() -> None:
     clock, out = Clock(), io.StringIO()
     progress = ProgressLine(out, clock=clock)
     clock.now += 2
     progress(0.1, "allocating")
-    progress(0.2, "allocating")  # too soon after the last line, same phase
-    progress(0.6, "baseline")  # a new phase shows at once
+    progress(0.15, "solved 3 of 60 families")  # too soon, and still the same tenth
+    progress(0.6, "baseline")  # another tenth shows at once
     clock.now += 10
-    progress(0.7, "baseline")
+    progress(0.62, "baseline")  # nothing passed, but it has been a while
     assert out.getvalue().splitlines() == [
         "planning  10%  allocating",
         "planning  60%  baseline",
-        "planning  70%  baseline",
+        "planning  62%  baseline",
     ]
 
 

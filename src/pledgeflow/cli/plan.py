@@ -177,7 +177,8 @@ def _finish(progress: ProgressLine | None) -> None:
 class ProgressLine:
     """Shows how far a long run is: one line rewritten in place on a terminal, a few log lines otherwise.
 
-    Nothing is shown for the first second, so quick runs stay quiet.
+    Nothing is shown for the first second, so quick runs stay quiet. In a log (not a terminal) a line is
+    written when the run passes another tenth of the way, or every few seconds when it does not.
     """
 
     DELAY = 1.0
@@ -190,6 +191,7 @@ class ProgressLine:
         self._began = clock()
         self._terminal = bool(getattr(out, "isatty", lambda: False)())
         self._last_shown = float("-inf")
+        self._last_percent = -100
         self._last_message = ""
         self._width = 0
 
@@ -197,11 +199,16 @@ class ProgressLine:
         now = self._clock()
         if now - self._began < self.DELAY:
             return
-        every = self.TERMINAL_EVERY if self._terminal else self.LOG_EVERY
-        if now - self._last_shown < every and message == self._last_message:
+        percent = int(fraction * 100)
+        if self._terminal:
+            due = now - self._last_shown >= self.TERMINAL_EVERY
+        else:
+            # A log gets a line every few seconds, and one whenever the run passes another tenth.
+            due = now - self._last_shown >= self.LOG_EVERY or percent // 10 != self._last_percent // 10
+        if not due or (percent == self._last_percent and message == self._last_message):
             return
-        self._last_shown, self._last_message = now, message
-        line = f"planning {fraction * 100:3.0f}%  {message}"
+        self._last_shown, self._last_percent, self._last_message = now, percent, message
+        line = f"planning {percent:3d}%  {message}"
         if self._terminal:
             self._out.write("\r" + line.ljust(self._width))
             self._width = len(line)

@@ -261,8 +261,11 @@ def _allocations(lines: Iterable[AllocationLine]) -> list[dict[str, Any]]:
         for a in lines
         if a.quantity > 0
     ]
-    # Python orders str by code point, the order the contract states.
-    rows.sort(key=lambda row: (row["pledge"], row["requirement"]))
+    # Planners hand their lines over in the contract's order already; sort only when one did not. Python
+    # orders str by code point, the order the contract states.
+    keys = [(row["pledge"], row["requirement"]) for row in rows]
+    if any(keys[i] > keys[i + 1] for i in range(len(keys) - 1)):
+        rows.sort(key=lambda row: (row["pledge"], row["requirement"]))
     return rows
 
 
@@ -271,31 +274,41 @@ def _sorted_quantities(quantities: Mapping[str, int], key: str) -> list[dict[str
 
 
 def _check_consistent(scenario: Scenario, doc: Mapping[str, Any]) -> None:
-    """Refuse to write a plan that breaks the contract's hard rules: a planner bug must not reach a user."""
-    pledged = {p.id: p.quantity for p in scenario.pledges}
-    required = {r.id: r.quantity for r in scenario.requirements}
-    given: dict[str, int] = {}
-    received: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
+    """Refuse to write a plan that breaks the contract's hard rules: a planner bug must not reach a user.
+
+    Every pair appears once and names a known pledge and requirement; for each pledge, what it gives plus what
+    is left over is its quantity; for each requirement, what it receives plus what is unmet is its quantity.
+    """
+    given = {p.id: 0 for p in scenario.pledges}
+    received = {r.id: 0 for r in scenario.requirements}
+    previous: tuple[str, str] | None = None
     for row in doc["allocations"]:
         pair = (row["pledge"], row["requirement"])
-        if pair in seen or row["pledge"] not in pledged or row["requirement"] not in required:
+        if pair == previous or pair[0] not in given or pair[1] not in received:
             raise PlanError(f"the planner returned an unknown or repeated pair {pair}")
-        seen.add(pair)
-        given[pair[0]] = given.get(pair[0], 0) + row["quantity"]
-        received[pair[1]] = received.get(pair[1], 0) + row["quantity"]
-    unmet = {row["requirement"]: row["quantity"] for row in doc["unmet"]}
-    left = {row["pledge"]: row["quantity"] for row in doc["unallocated"]}
-    for ident, quantity in pledged.items():
-        if given.get(ident, 0) + left.get(ident, 0) != quantity:
+        previous = pair  # rows are sorted, so a repeated pair would be adjacent
+        given[pair[0]] += row["quantity"]
+        received[pair[1]] += row["quantity"]
+    for row in doc["unallocated"]:
+        given[row["pledge"]] = given.get(row["pledge"], 0) + row["quantity"]
+    for row in doc["unmet"]:
+        received[row["requirement"]] = received.get(row["requirement"], 0) + row["quantity"]
+    for pledge in scenario.pledges:
+        if given[pledge.id] != pledge.quantity:
             raise PlanError(
-                f"the planner's figures for pledge {ident!r} do not add up to its {quantity} units"
+                f"the planner's figures for pledge {pledge.id!r} add up to {given[pledge.id]} units, "
+                f"not its {pledge.quantity}"
             )
-    for ident, quantity in required.items():
-        if received.get(ident, 0) + unmet.get(ident, 0) != quantity:
+    for requirement in scenario.requirements:
+        if received[requirement.id] != requirement.quantity:
             raise PlanError(
-                f"the planner's figures for requirement {ident!r} do not add up to its {quantity} units"
+                f"the planner's figures for requirement {requirement.id!r} add up to "
+                f"{received[requirement.id]} units, not its {requirement.quantity}"
             )
+    if len(given) != len(scenario.pledges) or len(received) != len(scenario.requirements):
+        raise PlanError(
+            "the planner reported leftovers for a pledge or requirement the scenario does not have"
+        )
 
 
 def plan_bytes(doc: Mapping[str, Any]) -> bytes:

@@ -20,6 +20,8 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import math
@@ -475,8 +477,22 @@ def load_scenario(data: bytes | str) -> Scenario:
     JSON path, when the document breaks the contract in any way.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    document = _parse(raw)
-    return _Reader(document).scenario(hashlib.sha256(raw).hexdigest())
+    with _collector_paused():
+        document = _parse(raw)
+        return _Reader(document).scenario(hashlib.sha256(raw).hexdigest())
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while reading: a large scenario creates millions of objects, none of
+    them in cycles, and repeated collections would otherwise take a fifth of the reading time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse(raw: bytes) -> Any:
@@ -1018,7 +1034,53 @@ def _cohort_doc(c: Cohort) -> dict[str, Any]:
     return out
 
 
+_encode_line = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
 def dump_json(doc: Any) -> bytes:
-    """The canonical bytes of a JSON document: keys in the order given, two-space indentation, UTF-8 text
-    (no ``\\u`` escapes for non-ASCII), no NaN or infinity, and a final newline."""
-    return (json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """The canonical bytes of a JSON document, laid out so that one record is one line.
+
+    - an object's keys come in the order given, one per line, indented by two spaces per level;
+    - an object whose values are all scalars or lists of scalars is written on one line
+      (``{"1": 1000, ...}``), unless it is the document itself;
+    - a list holding objects or lists is written one element per line, each element on a line of its own (an
+      allocation, a requirement, a pledge); any other list is written on one line;
+    - ``", "`` and ``": "`` separate items on a line; text is UTF-8 without ``\\u`` escapes; NaN and infinity
+      are refused (:class:`ValueError`); the document ends with a newline.
+
+    The same value always gives the same bytes, and a record per line keeps ``diff`` output readable.
+    """
+    out: list[str] = []
+    _write(doc, "", out, top=True)
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+def _write(value: Any, pad: str, out: list[str], *, top: bool = False) -> None:
+    if isinstance(value, dict):
+        if not value or (not top and all(_scalar_or_flat_list(v) for v in value.values())):
+            out.append(_encode_line(value))
+            return
+        inner = pad + "  "
+        out.append("{")
+        separator = "\n"
+        for key, item in value.items():
+            out.append(separator + inner + _encode_line(str(key)) + ": ")
+            _write(item, inner, out)
+            separator = ",\n"
+        out.append("\n" + pad + "}")
+    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        inner = pad + "  "
+        out.append("[\n" + inner)
+        out.append((",\n" + inner).join(map(_encode_line, value)))
+        out.append("\n" + pad + "]")
+    else:
+        out.append(_encode_line(value))
+
+
+def _scalar_or_flat_list(value: Any) -> bool:
+    if isinstance(value, dict):
+        return False
+    if isinstance(value, list):
+        return not any(isinstance(item, (dict, list)) for item in value)
+    return True
