@@ -212,3 +212,15 @@ def test_progress_on_a_terminal_rewrites_one_line_and_clears_it() -> None:
     assert "\n" not in text
     assert text.startswith("\rplanning  50%  allocating")
     assert text.endswith("\r")
+
+
+def test_the_scenario_may_come_from_standard_input(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "pledgeflow", "plan", "-", "-o", str(out), "-q"],
+        input=SMALL.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(out.read_bytes())["objective"] == 9_000_000

@@ -146,6 +146,11 @@ def test_invalid_json_is_reported_with_line_and_column() -> None:
     assert "line 3, column 11" in issue.message
 
 
+@pytest.mark.parametrize("data", [b"[" * 100_000 + b"]" * 100_000, b'{"start": 1' + b"0" * 5000 + b"}"])
+def test_pathological_json_is_refused_not_crashed_on(data: bytes) -> None:
+    assert only_issue(data).path == "$"
+
+
 def test_text_that_is_not_utf8_is_refused() -> None:
     issue = only_issue(b'{"format": "\xff"}')
     assert issue.path == "$" and "UTF-8" in issue.message

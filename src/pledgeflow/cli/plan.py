@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "scenario",
         nargs="?",
         metavar="SCENARIO.json",
-        help="the scenario to plan (pledgeflow/scenario-v1)",
+        help="the scenario to plan (pledgeflow/scenario-v1); - reads it from standard input",
     )
     parser.add_argument("-o", "--output", required=True, metavar="PLAN.json", help="where to write the plan")
     parser.add_argument(
@@ -92,6 +92,8 @@ def read_scenario(args: argparse.Namespace) -> tuple[Scenario, str]:
         raise InputError(
             "error: give the scenario to plan, e.g. `pledgeflow plan scenario.json -o plan.json`"
         )
+    if args.scenario == "-":
+        return load_scenario(sys.stdin.buffer.read()), "the scenario on standard input"
     path = Path(args.scenario)
     try:
         data = path.read_bytes()

@@ -510,6 +510,8 @@ def _parse(raw: bytes) -> Any:
         raise ScenarioError([ValidationIssue("$", message)]) from None
     except RecursionError:
         raise ScenarioError([ValidationIssue("$", "is nested too deeply to be a scenario")]) from None
+    except ValueError as exc:  # e.g. an integer literal of thousands of digits
+        raise ScenarioError([ValidationIssue("$", f"cannot be read as JSON: {exc}")]) from None
 
 
 class _Reader:
