@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -199,7 +198,7 @@ class _Plan:
         self.known_families: set[str] = set()
         self.item_values: dict[str, dict[str, Any]] = {}
         self.location_values: dict[str, dict[str, Any]] = {}
-        self.route_values: dict[tuple[str, str], int] = {}
+        self.route_values: dict[tuple[str, str], tuple[str, int]] = {}
         self.requirements: Any = None
         self.pledges: Any = None
         # The scenario's first day: names the first priority-list version when the import creates it.
@@ -343,6 +342,7 @@ class _Plan:
                     )
                 final_nsn.setdefault(item_nsn, (code, join(base, "nsn")))
             values["family"] = family
+            values["path"] = base
             self.item_values[code] = values
 
     def _file_moves_nsn(self, doc: dict[str, Any], owner: str, nsn: str) -> bool:
@@ -389,6 +389,7 @@ class _Plan:
                     'missing; the record keeps what each location is: add "kind" with depot, hub or '
                     "destination",
                 )
+            values["path"] = base
             self.location_values[code] = values
 
     def _check_routes(self, doc: dict[str, Any]) -> None:
@@ -415,7 +416,7 @@ class _Plan:
             first[pair] = i
             days = e.get("days")
             if type(days) is int and days >= 0:
-                self.route_values[pair] = days
+                self.route_values[pair] = (base, days)
 
     def _check_unsupported(self, doc: dict[str, Any]) -> None:
         """Parts of the format the record does not hold yet are refused rather than silently dropped."""
@@ -484,16 +485,58 @@ class _Plan:
             )
         )
 
-    def create(self, instance: models.Model, kind: str, m2m: dict[str, Iterable[Any]] | None = None) -> None:
-        """Validate and save a new record, set its many-to-many fields, queue its history."""
+    def create_many(
+        self,
+        kind: str,
+        new: list[tuple[str, models.Model]],
+        m2m: dict[str, list[list[models.Model]]] | None = None,
+    ) -> None:
+        """Validate and insert new records of one model in bulk, set their many-to-many fields, queue history.
+
+        ``new`` pairs each record with the JSON path it comes from, so a record the checks let through but the
+        model refuses is still reported where it is. ``m2m`` maps a many-to-many field to one list of related
+        records per new record. Related records come from this import's own look-ups, so the foreign keys are
+        not checked again one query at a time.
+        """
         from pledgeflow.core.choices import ChangeAction
 
-        instance.full_clean(validate_unique=False)
-        instance.save(force_insert=True)
-        for name, values in (m2m or {}).items():
-            getattr(instance, name).set(values)
-        self.record(instance, ChangeAction.CREATE, None)
-        self.result.count(kind, "created")
+        if not new:
+            return
+        model = type(new[0][1])
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        issues = []
+        for path, instance in new:
+            try:
+                instance.clean_fields(exclude=relations)
+                instance.clean()
+            except DjangoValidationError as exc:
+                for messages in exc.message_dict.values():
+                    issues.extend(ValidationIssue(path, _sentence(m)) for m in messages)
+        if issues:
+            raise ScenarioError(issues)
+        instances = [instance for _path, instance in new]
+        model._default_manager.bulk_create(instances, batch_size=500)
+        for name, related in (m2m or {}).items():
+            descriptor = getattr(model, name)
+            through = descriptor.through
+            source = descriptor.field.m2m_field_name()
+            target = descriptor.field.m2m_reverse_field_name()
+            through._default_manager.bulk_create(
+                [
+                    through(**{f"{source}_id": owner.pk, f"{target}_id": other.pk})
+                    for owner, others in zip(instances, related, strict=True)
+                    for other in others
+                ],
+                batch_size=1000,
+            )
+        if m2m:
+            # Read back with the lists just written, so the history snapshots cost no query each.
+            instances = list(
+                model._default_manager.filter(pk__in=[i.pk for i in instances]).prefetch_related(*m2m)
+            )
+        for instance in instances:
+            self.record(instance, ChangeAction.CREATE, None)
+        self.result.count(kind, "created", len(instances))
 
     def upsert(self, instance: models.Model, changes: dict[str, Any], kind: str) -> None:
         """Apply ``changes`` to an existing versioned record when they change anything, with history."""
@@ -514,7 +557,9 @@ class _Plan:
             return
         instance.version += 1  # type: ignore[attr-defined]
         instance.updated_at = self.now  # type: ignore[attr-defined]
-        instance.full_clean(validate_unique=False)
+        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        instance.clean_fields(exclude=relations)
+        instance.clean()
         instance.save()
         self.record(instance, ChangeAction.UPDATE, before)
         self.result.count(kind, "updated")
@@ -522,11 +567,13 @@ class _Plan:
     def _write_families(self) -> None:
         from pledgeflow.catalogue.models import Family
 
+        new = []
         for code in sorted(self.new_families):
             spec = self.new_families[code]
             family = Family(code=code, name=spec["name"], capability_area=self.areas[spec["area"]])
-            self.create(family, "families")
+            new.append(("$", family))
             self.families[code] = family
+        self.create_many("families", new)
         self.result.count("families", "unchanged", len(self.known_families))
 
     def _write_items(self) -> None:
@@ -540,41 +587,48 @@ class _Plan:
         ]
         if moving:
             Item.objects.filter(code__in=moving).update(nsn=None)
+        new = []
         for code, values in self.item_values.items():
             family = self.families[values["family"]]
             existing = self.items.get(code)
-            fields = {k: v for k, v in values.items() if k != "family"}
+            fields = {k: v for k, v in values.items() if k not in ("family", "path")}
             if existing is None:
                 item = Item(code=code, family=family, name=fields.pop("name", None) or code, **fields)
-                self.create(item, "items")
+                new.append((values["path"], item))
                 self.items[code] = item
             else:
                 # For an item in ``moving`` the row's NSN was cleared above, but ``existing`` still holds the
                 # old value, so the comparison and the history's "before" are right.
                 self.upsert(existing, {"family": family, **fields}, "items")
+        self.create_many("items", new)
 
     def _write_locations(self) -> None:
         from pledgeflow.logistics.models import Location
 
+        new = []
         for code, values in self.location_values.items():
             existing = self.locations.get(code)
             fields = dict(values)
+            path = fields.pop("path")
             if "country" in fields:
                 fields["country_id"] = fields.pop("country")
             if existing is None:
                 location = Location(code=code, name=fields.pop("name", None) or code, **fields)
-                self.create(location, "locations")
+                new.append((path, location))
                 self.locations[code] = location
             else:
                 self.upsert(existing, fields, "locations")
+        self.create_many("locations", new)
 
     def _write_routes(self) -> None:
         from pledgeflow.logistics.models import Route
 
-        for (origin, to), days in self.route_values.items():
+        new = []
+        for (origin, to), (path, days) in self.route_values.items():
             existing = self.routes.get((origin, to))
             if existing is None:
                 route = Route(from_location=self.locations[origin], to_location=self.locations[to], days=days)
-                self.create(route, "routes")
+                new.append((path, route))
             else:
                 self.upsert(existing, {"days": days}, "routes")
+        self.create_many("routes", new)

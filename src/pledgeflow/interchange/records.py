@@ -207,7 +207,8 @@ class RequirementImport:
                 f"created priority-list version {version.label} (approved) for the imported requirements"
             )
             status = RequirementStatus.APPROVED
-        for _i, e in self.to_create:
+        new = []
+        for i, e in self.to_create:
             requirement = Requirement(
                 reference=e["id"],
                 list_version=version,
@@ -220,7 +221,8 @@ class RequirementImport:
                 justification=e.get("note", ""),
                 status=status,
             )
-            plan.create(requirement, "requirements")
+            new.append((entry("requirements", i), requirement))
+        plan.create_many("requirements", new)
 
 
 def _user(actor: Any) -> Any:
@@ -238,7 +240,7 @@ class PledgeImport:
             p.reference: p
             for p in Pledge.objects.select_related("item", "origin").prefetch_related("allowed_destinations")
         }
-        self.to_create: list[dict[str, Any]] = []
+        self.to_create: list[tuple[int, dict[str, Any]]] = []
         self.unchanged = 0
 
     @staticmethod
@@ -321,7 +323,7 @@ class PledgeImport:
                 plan.checks.error(
                     join(base, "origin"), f"location {wanted['origin']!r} is retired; choose an active origin"
                 )
-            self.to_create.append(e)
+            self.to_create.append((i, e))
 
     def write(self) -> None:
         """Create the new pledges, each offered today with its first milestone."""
@@ -329,7 +331,9 @@ class PledgeImport:
         from pledgeflow.pledges.models import Pledge, PledgeMilestone
 
         plan = self.plan
-        for e in self.to_create:
+        new = []
+        destinations = []
+        for i, e in self.to_create:
             pledge = Pledge(
                 reference=e["id"],
                 donor_id=e["donor"],
@@ -339,14 +343,21 @@ class PledgeImport:
                 origin=plan.locations[e["origin"]],
                 status=PledgeStatus.OFFERED,
             )
-            destinations = [plan.locations[code] for code in e.get("destinations", [])]
-            plan.create(pledge, "pledges", m2m={"allowed_destinations": destinations})
-            PledgeMilestone.objects.create(
-                pledge=pledge,
-                milestone=MilestoneKind.OFFERED,
-                on=plan.now.date(),
-                recorded_by=_user(plan.actor),
-                recorded_at=plan.now,
-                note="imported from a scenario",
-            )
+            new.append((entry("pledges", i), pledge))
+            destinations.append([plan.locations[code] for code in e.get("destinations", [])])
+        plan.create_many("pledges", new, m2m={"allowed_destinations": destinations})
+        PledgeMilestone.objects.bulk_create(
+            [
+                PledgeMilestone(
+                    pledge=pledge,
+                    milestone=MilestoneKind.OFFERED,
+                    on=plan.now.date(),
+                    recorded_by=_user(plan.actor),
+                    recorded_at=plan.now,
+                    note="imported from a scenario",
+                )
+                for _path, pledge in new
+            ],
+            batch_size=1000,
+        )
         plan.result.count("pledges", "unchanged", self.unchanged)
