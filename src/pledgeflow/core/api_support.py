@@ -305,7 +305,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             item = {"field": "", "path": "body", "message": "The request body is not valid JSON."}
             return respond(request, 400, _body("The request body is not valid JSON.", [item]))
-        response = respond(request, exc.status_code, _body(str(exc)))
+        detail = str(exc)
+        if exc.status_code == 401 and detail == "Unauthorized":
+            detail = (
+                "Authentication required: send 'Authorization: Bearer <token>' (create a token with "
+                "`pledgeflow token create`) or sign in."
+            )
+        response = respond(request, exc.status_code, _body(detail))
         if exc.status_code == 401:
             response["WWW-Authenticate"] = 'Bearer realm="pledgeflow"'
         return response

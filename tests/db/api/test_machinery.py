@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_a_request_without_credentials_is_refused_with_401(anonymous: ApiClient) -> None:
     answer = anonymous.get("/nations")
     assert answer.status == 401
-    assert answer.json["detail"]
+    assert "Authorization: Bearer" in answer.json["detail"]
     assert answer.header("WWW-Authenticate") is not None
 
 
