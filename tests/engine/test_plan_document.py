@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import stat
@@ -326,3 +327,19 @@ def test_the_real_plan_with_training_has_every_section(training: Scenario) -> No
     assert [k["id"] for k in first["packages"]] == ["K-TANK-COMPANY"]
     assert list(Draft202012Validator(load_schema(PLAN_SCHEMA)).iter_errors(first)) == []
     assert plan_bytes(without_stats(make_plan(training))) == plan_bytes(without_stats(first))
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "pledgeflow.engine.errors",
+        "pledgeflow.engine.plan",
+        "pledgeflow.engine.scenario",
+        "pledgeflow.engine.schema",
+    ],
+)
+def test_each_module_lists_its_public_names_sorted_and_they_exist(module: str) -> None:
+    imported = importlib.import_module(module)
+    names = imported.__all__
+    assert names == sorted(names)
+    assert all(hasattr(imported, name) for name in names)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pledgeflow.engine.errors import DocumentError, ScenarioError, ValidationIssue
 from pledgeflow.engine.model import DEFAULT_PRIORITY_WEIGHTS, Policy
@@ -672,3 +674,54 @@ def test_a_bad_reference_is_reported_once_not_again_through_a_lock() -> None:
     doc["requirements"][1]["item"] = "155-HE-XM1128"
     doc["pledges"][1]["origin"] = "DEPOT-FRA"
     assert paths(doc) == ["requirements[1].item", "pledges[1].origin"]
+
+
+# -- robustness ----------------------------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**10), 10**10)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "2026-01-05", "DEST-EAST", "P-DEU-SHELLS", "R-TANKS", "driver", "155-HE-M107"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["id", "x"]), children),
+    max_leaves=5,
+)
+
+
+def containers(value: Any, found: list[Any]) -> list[Any]:
+    """Every object and list inside ``value``, in document order."""
+    if isinstance(value, (dict, list)):
+        found.append(value)
+        for child in value.values() if isinstance(value, dict) else value:
+            containers(child, found)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.sampled_from(["small", "training"]),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), json_values), min_size=1, max_size=4
+    ),
+)
+def test_any_edit_of_a_scenario_is_either_accepted_or_refused_with_paths_never_crashes(
+    name: str, edits: list[tuple[int, int, Any]]
+) -> None:
+    doc = example(name)
+    for where, which, value in edits:
+        places = containers(doc, [])
+        place = places[where % len(places)]
+        if isinstance(place, dict) and place:
+            key = list(place)[which % len(place)]
+            if which % 5 == 0:
+                del place[key]
+            else:
+                place[key] = value
+        elif isinstance(place, list) and place:
+            place[which % len(place)] = value
+    try:
+        load_scenario(json.dumps(doc))
+    except ScenarioError as exc:
+        assert exc.errors
+        assert all(isinstance(i.path, str) and i.path and i.message for i in exc.errors)
