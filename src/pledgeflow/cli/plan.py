@@ -69,6 +69,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "by default it runs until the plan is proven optimal",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument(
+        "--from-db",
+        action="store_true",
+        help="plan the current database snapshot (what a plan run plans) instead of a scenario file",
+    )
+    parser.add_argument(
+        "--snapshot-out",
+        metavar="SCENARIO.json",
+        help="with --from-db: also write the snapshot planned, for `pledgeflow explain`",
+    )
     parser.set_defaults(func=run)
 
 
@@ -88,6 +98,10 @@ def read_scenario(args: argparse.Namespace) -> tuple[Scenario, str]:
     Raises :class:`InputError` when there is none or it cannot be read, and
     :class:`~pledgeflow.engine.errors.ScenarioError` when it is invalid.
     """
+    if getattr(args, "from_db", False):
+        from pledgeflow.planning.cli_support import plan_from_db
+
+        return plan_from_db(args)
     if not args.scenario:
         raise InputError(
             "error: give the scenario to plan, e.g. `pledgeflow plan scenario.json -o plan.json`"
