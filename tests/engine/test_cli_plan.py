@@ -13,8 +13,9 @@ import pytest
 
 from pledgeflow.cli import main
 from pledgeflow.cli import plan as plan_command
-from pledgeflow.cli.plan import ProgressLine
+from pledgeflow.cli.plan import ProgressLine, format_summary
 from pledgeflow.engine.errors import PlanError
+from pledgeflow.engine.scenario import load_scenario_file
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 SMALL = SCENARIOS / "small.json"
@@ -224,3 +225,37 @@ def test_the_scenario_may_come_from_standard_input(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(out.read_bytes())["objective"] == 9_000_000
+
+
+def test_the_summary_reports_training_and_packages() -> None:
+    scenario = load_scenario_file(SCENARIOS / "training.json")
+    counts = {"required": 4, "on_time": 4, "late": 0, "unmet": 0}
+    summary = {"by_priority": {p: dict(counts) for p in "1234"}, "by_family": {}}
+    doc = {
+        "status": "feasible",
+        "objective": 4_000_100,
+        "allocation_objective": 100,
+        "summary": summary,
+        "baseline": {"method": "first-come-first-served", "objective": 100, "summary": summary},
+        "training": {
+            "status": "feasible",
+            "objective": 4_000_000,
+            "bound": 3_500_000,
+            "assignments": [{"cohort": "C-CREW-1"}],
+            "unassigned": ["C-CREW-2"],
+        },
+        "packages": [
+            {"id": "K-TANK-COMPANY", "readiness": "2026-03-20", "days_late": 5},
+            {"id": "K-BATTERY", "readiness": None, "days_late": None},
+            {"id": "K-DRONES", "readiness": "2026-01-05", "days_late": 0},
+        ],
+    }
+    text = format_summary(doc, scenario, "training.json", "plan.json", 1.5)
+    assert "(feasible, 1.50 s)" in text
+    assert "Allocation objective 100 against 100 first-come-first-served." in text
+    assert (
+        "Training: 1 cohort assigned, 1 unassigned (C-CREW-2); "
+        "cost 4,000,000 (feasible, proven bound 3,500,000). Total objective 4,000,100." in text
+    )
+    assert "Packages: 1 of 3 ready on time; late: K-TANK-COMPANY; never ready: K-BATTERY." in text
+    assert "Optimisation bought nothing here" in text
