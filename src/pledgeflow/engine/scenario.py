@@ -535,6 +535,7 @@ class _Reader:
     # -- driver --------------------------------------------------------------------------------------------
 
     def scenario(self, sha256: str) -> Scenario:
+        """Check the whole document; the scenario when it is valid, else :class:`ScenarioError`."""
         c = self.c
         doc = self.doc
         if not isinstance(doc, dict):
@@ -562,7 +563,7 @@ class _Reader:
         requirements = self._list("requirements", _REQUIREMENT, self._requirement)
         pledges = self._list("pledges", _PLEDGE, self._pledge)
         locks = self._list("locks", _LOCK, self._lock)
-        self._lock_totals(locks)
+        self._lock_totals()
         policy = self._policy(doc.get("policy"))
         skills = self._list("skills", _SKILL, self._skill)
         self._skill_cycles()
@@ -792,7 +793,7 @@ class _Reader:
             found = self._reach_cache[origin] = shortest_days(self.routes, (origin,))[origin]
         return found
 
-    def _lock_totals(self, locks: list[Lock]) -> None:
+    def _lock_totals(self) -> None:
         """Lock pairs are distinct; no pledge gives, and no requirement receives, more than its quantity."""
         entries = self.doc.get("locks")
         if not isinstance(entries, list):
