@@ -23,8 +23,12 @@ requirements it served.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +41,9 @@ Progress = Callable[[float, str], None]
 
 #: Families are solved in batches of at least this many arcs (fewer solver calls, same optimum).
 BATCH_ARCS = 50_000
+#: Networks with at least this many arcs are solved in parallel processes, at most MAX_PROCESSES of them.
+PARALLEL_ARCS = 300_000
+MAX_PROCESSES = 4
 
 
 @dataclass
@@ -103,21 +110,36 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     c_key = chain_key(c_family, c_dest, c_itemkey)
     gl, gc = join(chain_key(e_family, e_dest, np.zeros_like(e_item)), c_key)
     sl, sc = join(chain_key(e_family, e_dest, e_item + 1), c_key)
-    link_entry = np.concatenate([gl, sl])
-    link_chain = np.concatenate([gc, sc])
-    link_order = np.lexsort((link_chain, link_entry))
-    link_entry = link_entry[link_order]
-    link_chain = link_chain[link_order]
-    link_day = e_day[link_entry]
+    pair_entry = np.concatenate([gl, sl])
+    pair_chain = np.concatenate([gc, sc])
+    pair_day = e_day[pair_entry]
 
-    # Chain points: the distinct (chain, day) of links and of requirements' need-by.
-    point_chain_rows = np.concatenate([link_chain, chain_of_req])
-    point_day_rows = np.concatenate([link_day, a.r_need[reqs]])
-    point_of_row, point_first = group(point_chain_rows, point_day_rows)
-    pt_chain = point_chain_rows[point_first]
-    pt_day = point_day_rows[point_first]
-    point_of_link = point_of_row[: len(link_chain)]
-    point_of_req = point_of_row[len(link_chain) :]
+    # Chain points: the distinct (chain, need-by day) of the requirements, in (chain, day) order. An entry
+    # arriving on day t joins a chain at the first point on or after t (free: on time for that need-by and all
+    # later ones) and at the last point before t (w * late_penalty * days between, the lateness there).
+    point_of_req, point_first = group(chain_of_req, a.r_need[reqs])
+    pt_chain = chain_of_req[point_first]
+    pt_day = a.r_need[reqs][point_first]
+    span = int(max(pt_day.max(initial=0), pair_day.max(initial=0))) + 1
+    pt_key = pt_chain * span + pt_day
+    after = np.searchsorted(pt_key, pair_chain * span + pair_day, side="left")
+    on_time = after < len(pt_key)
+    on_time[on_time] = pt_chain[after[on_time]] == pair_chain[on_time]
+    before = after - 1
+    late = before >= 0
+    late[late] = pt_chain[before[late]] == pair_chain[late]
+    link_entry = np.concatenate([pair_entry[on_time], pair_entry[late]])
+    link_chain = np.concatenate([pair_chain[on_time], pair_chain[late]])
+    point_of_link = np.concatenate([after[on_time], before[late]]).astype(np.int64)
+    link_cost = np.concatenate(
+        [
+            np.zeros(int(on_time.sum()), dtype=np.int64),
+            c_weight[pair_chain[late]] * a.late_penalty * (pair_day[late] - pt_day[before[late]]),
+        ]
+    )
+    link_order = np.lexsort((point_of_link, link_chain, link_entry))
+    link_entry, link_chain = link_entry[link_order], link_chain[link_order]
+    point_of_link, link_cost = point_of_link[link_order], link_cost[link_order]
 
     # Node numbering: pledges, entries, points, requirements, one spare node per family.
     n_p = len(a.pledge_ids)
@@ -129,6 +151,13 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     base_r = base_pt + n_pt
     base_f = base_r + len(a.requirement_ids)
     n_nodes = base_f + n_f
+    # An entry reached by one pledge only is that pledge's node itself (fewer nodes and arcs, same network).
+    entry_size = np.bincount(entry_of_cand, minlength=n_e)
+    single = entry_size == 1
+    entry_node = base_e + np.arange(n_e, dtype=np.int64)
+    lone_cand = single[entry_of_cand]
+    entry_node[entry_of_cand[lone_cand]] = cand.pledge[lone_cand]
+    shared = ~lone_cand
 
     big = int(a.p_rem.sum()) + int(a.r_rem.sum()) + 1
     same_chain = pt_chain[1:] == pt_chain[:-1]
@@ -142,10 +171,10 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     kinds = [
         # (tail, head, capacity, cost, family); the kind numbers are used by _decompose.
         # 0: pledge -> entry node
-        (cand.pledge, base_e + entry_of_cand, a.p_rem[cand.pledge], zero(len(cand.pledge)),
-         e_family[entry_of_cand]),
-        # 1: entry node -> chain point
-        (base_e + link_entry, base_pt + point_of_link, np.full(len(link_entry), big), zero(len(link_entry)),
+        (cand.pledge[shared], base_e + entry_of_cand[shared], a.p_rem[cand.pledge[shared]],
+         zero(int(shared.sum())), e_family[entry_of_cand[shared]]),
+        # 1: entry node -> chain point (on time, or late by the days to that point's need-by)
+        (entry_node[link_entry], base_pt + point_of_link, np.full(len(link_entry), big), link_cost,
          c_family[link_chain]),
         # 2: forward along a chain (arriving early is free); 3: backward (w * late_penalty per day late)
         (base_pt + seg_from, base_pt + seg_from + 1, np.full(len(seg_from), big), zero(len(seg_from)),
@@ -177,35 +206,52 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     order = np.argsort(fams, kind="stable")
     fam_sorted = fams[order]
     fam_bounds = np.searchsorted(fam_sorted, np.arange(n_f + 1))
-    flows = np.zeros(len(tails), dtype=np.int64)
-    total_cost = 0
-    batches = 0
-    t1 = time.perf_counter()
+    groups: list[tuple[IntArray, int]] = []
     f = 0
     while f < n_f:
         g = f + 1
         while g < n_f and fam_bounds[g] - fam_bounds[f] < BATCH_ARCS:
             g += 1
-        arcs = order[fam_bounds[f] : fam_bounds[g]]
-        f_done = g
-        if len(arcs):
-            total_cost += _solve_batch(tails[arcs], heads[arcs], caps[arcs], costs[arcs], supply, arcs, flows)
-            batches += 1
+        if fam_bounds[g] > fam_bounds[f]:
+            groups.append((order[fam_bounds[f] : fam_bounds[g]], g))
         f = g
+    t1 = time.perf_counter()
+    flows = np.zeros(len(tails), dtype=np.int64)
+    network = (tails, heads, caps, costs, supply)
+    total_cost = 0
+    for done, (arcs, (batch_flows, batch_cost)) in enumerate(
+        zip((arcs for arcs, _ in groups), _solve_all(network, [arcs for arcs, _ in groups]), strict=True)
+    ):
+        flows[arcs] = batch_flows
+        total_cost += batch_cost
         if progress is not None:
-            progress(0.1 + 0.8 * f_done / n_f, f"solved {f_done} of {n_f} families")
+            f_done = groups[done][1]
+            progress(0.1 + 0.8 * f_done / max(n_f, 1), f"solved {f_done} of {n_f} families")
+    batches = len(groups)
     t_solve = time.perf_counter() - t1
 
     t2 = time.perf_counter()
     pledge, requirement, quantity = _decompose(
-        flows, kind_of_arc, tails, heads, base_e, base_pt, base_r, pt_chain, pt_day
+        flows,
+        kind_of_arc,
+        tails,
+        heads,
+        base_e,
+        base_pt,
+        base_r,
+        pt_chain,
+        pt_day,
+        e_day,
+        link_entry,
+        entry_node,
     )
     t_decompose = time.perf_counter() - t2
     stats: dict[str, float | int] = {
         "build_seconds": round(t_build, 4),
         "solve_seconds": round(t_solve, 4),
         "decompose_seconds": round(t_decompose, 4),
-        "nodes": int(n_nodes),
+        "nodes": int(n_nodes - single.sum()),
+        "processes": _processes(len(tails), batches),
         "arcs": len(tails),
         "batches": batches,
         "entry_nodes": n_e,
@@ -214,21 +260,60 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     return FlowSolution(pledge, requirement, quantity, total_cost, stats)
 
 
-def _solve_batch(
-    tails: IntArray,
-    heads: IntArray,
-    caps: IntArray,
-    costs: IntArray,
-    supply: IntArray,
-    arcs: IntArray,
-    flows: IntArray,
-) -> int:
-    """Solve one batch of whole families with OR-Tools; write arc flows into ``flows``; return the cost."""
+Network = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]
+_FORKED: Network | None = None  # the network a forked worker reads (inherited, never pickled)
+
+
+def _processes(arcs: int, batches: int) -> int:
+    """How many processes to solve with: one, unless the network is large and cores are free.
+
+    ``PLEDGEFLOW_SOLVER_PROCESSES`` overrides the choice (1 turns parallel solving off). Batches are whole
+    families solved independently, so the plan is the same whatever the number of processes.
+    """
+    wanted = os.environ.get("PLEDGEFLOW_SOLVER_PROCESSES")
+    if wanted is not None:
+        return max(1, int(wanted))
+    if arcs < PARALLEL_ARCS or batches < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1  # forking a threaded process (a web server, say) is unsafe: stay serial there
+    return min(
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES, batches
+    )
+
+
+def _solve_all(network: Network, batches: list[IntArray]) -> Iterator[tuple[IntArray, int]]:
+    """Solve every batch, in order, serially or in forked worker processes; yields (flows, cost)."""
+    processes = _processes(len(network[0]), len(batches))
+    if processes == 1:
+        for arcs in batches:
+            yield _solve_batch(network, arcs)
+        return
+    global _FORKED
+    _FORKED = network
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            yield from pool.map(_solve_forked, batches)
+    finally:
+        _FORKED = None
+
+
+def _solve_forked(arcs: IntArray) -> tuple[IntArray, int]:
+    """Worker side of :func:`_solve_all`."""
+    assert _FORKED is not None
+    return _solve_batch(_FORKED, arcs)
+
+
+def _solve_batch(network: Network, arcs: IntArray) -> tuple[IntArray, int]:
+    """Solve one batch of whole families with OR-Tools; returns its arc flows and its cost."""
+    all_tails, all_heads, all_caps, all_costs, supply = network
+    tails, heads = all_tails[arcs], all_heads[arcs]
     nodes, local = np.unique(np.concatenate([tails, heads]), return_inverse=True)
     n = len(tails)
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(
-        local[:n].astype(np.int32), local[n:].astype(np.int32), caps, costs
+        local[:n].astype(np.int32), local[n:].astype(np.int32), all_caps[arcs], all_costs[arcs]
     )
     solver.set_nodes_supplies(np.arange(len(nodes), dtype=np.int32), supply[nodes])
     status = solver.solve()
@@ -238,8 +323,8 @@ def _solve_batch(
             "or penalties may be too large for 64-bit costs: lower priority_weights, unmet_penalty or "
             "late_penalty_per_day"
         )
-    flows[arcs] = solver.flows(np.arange(n, dtype=np.int32))
-    return int(solver.optimal_cost())
+    flows: IntArray = np.asarray(solver.flows(np.arange(n, dtype=np.int32)), dtype=np.int64)
+    return flows, int(solver.optimal_cost())
 
 
 def _decompose(
@@ -252,14 +337,20 @@ def _decompose(
     base_r: int,
     pt_chain: IntArray,
     pt_day: IntArray,
+    e_day: IntArray,
+    link_entry: IntArray,
+    entry_node: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Per-pair quantities from the optimal arc flows (see the module docstring)."""
     # Step 1, per chain: entry supplies sorted by (chain, day, entry), demands by (chain, need-by, id).
-    link_arcs = np.flatnonzero((kind_of_arc == 1) & (flows > 0))
-    s_entry = tails[link_arcs] - base_e
+    link_all = np.flatnonzero(kind_of_arc == 1)
+    used = flows[link_all] > 0
+    link_arcs = link_all[used]
+    s_entry = link_entry[used]
     s_point = heads[link_arcs] - base_pt
     s_chain = pt_chain[s_point]
-    s_order = np.lexsort((s_entry, pt_day[s_point], s_chain))
+    # An entry may feed its chain through two arcs; both carry units arriving on the entry's day.
+    s_order = np.lexsort((s_entry, e_day[s_entry], s_chain))
     s_entry, s_chain, s_amount = s_entry[s_order], s_chain[s_order], flows[link_arcs][s_order]
     req_arcs = np.flatnonzero((kind_of_arc == 4) & (flows > 0))
     d_req = heads[req_arcs] - base_r
@@ -274,11 +365,16 @@ def _decompose(
     er_req = d_req[di]
 
     # Step 2, per entry node: pledges (by id) to the requirements it served (by id).
+    # Entries that are a lone pledge's own node pass on exactly what that pledge sent through them.
     in_arcs = np.flatnonzero((kind_of_arc == 0) & (flows > 0))
-    i_pledge = tails[in_arcs]
-    i_entry = heads[in_arcs] - base_e
+    lone = np.flatnonzero(entry_node < base_e)
+    lone_out = np.bincount(er_entry, weights=amount, minlength=len(entry_node)).astype(np.int64)[lone]
+    keep = lone_out > 0
+    i_pledge = np.concatenate([tails[in_arcs], entry_node[lone][keep]])
+    i_entry = np.concatenate([heads[in_arcs] - base_e, lone[keep]])
+    i_amount = np.concatenate([flows[in_arcs], lone_out[keep]])
     i_order = np.lexsort((i_pledge, i_entry))
-    i_pledge, i_entry, i_amount = i_pledge[i_order], i_entry[i_order], flows[in_arcs][i_order]
+    i_pledge, i_entry, i_amount = i_pledge[i_order], i_entry[i_order], i_amount[i_order]
     o_order = np.lexsort((er_req, er_entry))
     o_entry, o_req, o_amount = er_entry[o_order], er_req[o_order], amount[o_order]
     pi, oi, pair_amount = _merge(i_amount, o_amount)
@@ -287,4 +383,11 @@ def _decompose(
     pledge = i_pledge[pi]
     requirement = o_req[oi]
     final = np.lexsort((requirement, pledge))
-    return pledge[final], requirement[final], pair_amount[final]
+    pledge, requirement, pair_amount = pledge[final], requirement[final], pair_amount[final]
+    if len(pledge) == 0:
+        return pledge, requirement, pair_amount
+    # Units of one pledge can reach one requirement through both arcs of an entry into a chain: add them up.
+    first = np.flatnonzero(
+        np.concatenate([[True], (pledge[1:] != pledge[:-1]) | (requirement[1:] != requirement[:-1])])
+    )
+    return pledge[first], requirement[first], np.add.reduceat(pair_amount, first)
