@@ -278,6 +278,7 @@ class _Plan:
         return True
 
     def _check_items(self, doc: dict[str, Any]) -> None:
+        from pledgeflow.catalogue.choices import SupplyClass
         from pledgeflow.catalogue.fields import normalise_nsn
         from pledgeflow.catalogue.models import Item
 
@@ -294,8 +295,16 @@ class _Plan:
             values: dict[str, Any] = {}
             if isinstance(e.get("name"), str):
                 values["name"] = e["name"]
-            if isinstance(e.get("supply_class"), str):
-                values["supply_class"] = e["supply_class"]
+            supply_class = e.get("supply_class")
+            if isinstance(supply_class, str) and supply_class in SupplyClass.values:
+                values["supply_class"] = supply_class
+            elif isinstance(supply_class, str):
+                # The format accepts any class string; the record keeps NATO's five.
+                self.checks.error(
+                    join(base, "supply_class"),
+                    f"supply class {supply_class!r} is not one the record keeps: use a NATO class of supply, "
+                    "I, II, III, IV or V",
+                )
             for key in ("unit_value_eur", "unit_mass_kg"):
                 number = _decimal(e.get(key))
                 if number is not None:
@@ -358,6 +367,7 @@ class _Plan:
         return False
 
     def _check_locations(self, doc: dict[str, Any]) -> None:
+        from pledgeflow.logistics.choices import LocationKind
         from pledgeflow.logistics.models import Location
 
         keys = {"code": "id", "name": "name", "kind": "kind"}
@@ -368,8 +378,8 @@ class _Plan:
             values: dict[str, Any] = {}
             if isinstance(e.get("name"), str):
                 values["name"] = e["name"]
-            if isinstance(e.get("kind"), str):
-                values["kind"] = e["kind"]
+            if e.get("kind") in LocationKind.values:
+                values["kind"] = e["kind"]  # any other kind is reported by the reader
             if "country" in e and self.nation(e.get("country"), join(base, "country"), "country"):
                 values["country"] = e["country"]
             probe = Location(

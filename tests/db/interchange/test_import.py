@@ -87,7 +87,7 @@ def test_import_with_several_errors_lists_each_with_its_path_and_changes_nothing
     assert status == 2
     assert "nothing was written" in err
     for expected in (
-        "  items[2].supply_class: ",
+        "  items[2].supply_class: supply class 'VI' is not one the record keeps",
         "  locations[3].country: country 'XXX' is not a nation or organisation this database knows",
         "  routes[1].to: a route leads to another location",
         "  requirements[1].quantity: must be an integer from 1 to 1000000000, not 0",
@@ -344,3 +344,10 @@ def test_the_import_command_refuses_a_missing_file(
 ) -> None:
     assert main(["import", str(tmp_path / "absent.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_problem_the_reader_reports_is_not_reported_twice() -> None:
+    doc = document()
+    doc["locations"][0]["kind"] = "warehouse"
+
+    assert paths_of(encode(doc)) == ["locations[0].kind"]
