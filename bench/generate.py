@@ -2,12 +2,12 @@
 
     python -m bench.generate 20000 -o var/bench/scenario-20k.json [--seed 7]
 
-``N`` requirement lines and ``N`` pledge lines over 60 families of 1-4 items each, 20 donors (each with its own
-depot), 4 hubs and 8 destinations, with dates over six months from the start. A fifth of the requirements name a
-specific item and a tenth of the pledges restrict the destinations the donor allows. Routes run from every depot
-to two hubs, between hubs, and from every hub to the destinations; one depot in five also ships directly to two
-destinations. Pledged and required totals are about equal, so needs compete for scarce pledges, some of which
-arrive late. The same ``N`` and seed always give the same bytes.
+``N`` requirement lines and ``N`` pledge lines over 60 families of 1-4 items each, 20 donors (each with its
+own depot), 4 hubs and 8 destinations, with dates over six months from the start. A fifth of the
+requirements name a specific item and a tenth of the pledges restrict the destinations the donor allows.
+Routes run from every depot to two hubs, between hubs, and from every hub to the destinations; one depot in
+five also ships directly to two destinations. Pledged and required totals are about equal, so needs compete
+for scarce pledges, some of which arrive late. The same ``N`` and seed always give the same bytes.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from typing import Any
 
 FAMILIES = 60
 DONORS = (
-    "AUS CAN CZE DEU DNK ESP EST FIN FRA GBR ITA LTU LVA NLD NOR POL PRT ROU SWE USA"
-).split()  # 20 donors
+    "AUS", "CAN", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "GBR",
+    "ITA", "LTU", "LVA", "NLD", "NOR", "POL", "PRT", "ROU", "SWE", "USA",
+)  # fmt: skip
 HUBS = ("HUB-RZE", "HUB-CND", "HUB-KOS", "HUB-SUC")
 DESTINATIONS = tuple(f"DST-{i}" for i in range(1, 9))
 START = date(2027, 1, 4)
@@ -39,7 +40,7 @@ NAMED_FAMILIES = (
 
 
 def generate(n: int, seed: int = SEED) -> dict[str, Any]:
-    """A ``pledgeflow/scenario-v1`` document with ``n`` requirements and ``n`` pledges (see the module doc)."""
+    """A ``pledgeflow/scenario-v1`` document of ``n`` requirements and ``n`` pledges (see the module doc)."""
     rng = random.Random(f"pledgeflow-bench-{n}-{seed}")
     families = [*NAMED_FAMILIES, *(f"family-{i:02d}" for i in range(len(NAMED_FAMILIES), FAMILIES))]
     items: list[dict[str, Any]] = []

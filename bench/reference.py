@@ -3,11 +3,12 @@
     python -m bench.reference SCENARIO.json
 
 Reads and checks the scenario exactly as ``pledgeflow plan`` does, enumerates every admissible (pledge,
-requirement) pair (with numpy, family by family, so enumeration is not what makes it slow), and solves a single
-min-cost flow: pledge nodes supply what they pledge, requirement nodes demand what they need, one arc per pair
-costing ``w * late_penalty * days_late`` per unit, and a spare node through which units may stay unallocated
-(free) or unmet (``w * unmet_penalty``). Locked units are given first and their pairs stay open for more. It
-writes no plan; it prints one JSON line: objective, pairs, and the seconds spent reading, building and solving.
+requirement) pair (with numpy, family by family, so enumeration is not what makes it slow), and solves a
+single min-cost flow: pledge nodes supply what they pledge, requirement nodes demand what they need, one arc
+per pair costing ``w * late_penalty * days_late`` per unit, and a spare node through which units may stay
+unallocated (free) or unmet (``w * unmet_penalty``). Locked units are given first and their pairs stay open
+for more. It writes no plan; it prints one JSON line: objective, pairs, and the seconds spent reading,
+building and solving.
 """
 
 from __future__ import annotations
