@@ -128,7 +128,8 @@ def visible_pledges(
         pledges = pledges.filter(available__gte=available_from)
     if available_to is not None:
         pledges = pledges.filter(available__lte=available_to)
-    return pledges.order_by("reference", "id")
+    # The reference is unique, so it alone gives a stable order, and its unique index serves it.
+    return pledges.order_by("reference")
 
 
 def get_pledge_for(user: Any, pledge_id: int) -> Pledge:
