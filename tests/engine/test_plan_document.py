@@ -283,6 +283,8 @@ def test_reading_back_a_document_that_is_not_a_plan_lists_what_is_wrong() -> Non
     assert all("required property" in issue.message for issue in caught.value.errors)
     with pytest.raises(PlanDocumentError, match="format"):
         load_plan(b'{"format": "pledgeflow/scenario-v1"}')
+    with pytest.raises(PlanDocumentError, match="plan"):
+        load_plan(b"[]")
     with pytest.raises(PlanDocumentError, match="not valid JSON"):
         load_plan(b"{")
 
@@ -343,3 +345,40 @@ def test_each_module_lists_its_public_names_sorted_and_they_exist(module: str) -
     names = imported.__all__
     assert names == sorted(names)
     assert all(hasattr(imported, name) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("key", "row", "path"),
+    [
+        (
+            "allocations",
+            {"pledge": "", "requirement": "R", "quantity": 1, "arrival": "2026-01-01", "days_late": 0},
+            "allocations[1].pledge",
+        ),
+        (
+            "allocations",
+            {"pledge": "P", "requirement": "R", "quantity": 0, "arrival": "2026-01-01", "days_late": 0},
+            "allocations[1].quantity",
+        ),
+        (
+            "allocations",
+            {"pledge": "P", "requirement": "R", "quantity": 1, "arrival": "2026-02-30", "days_late": 0},
+            "allocations[1].arrival",
+        ),
+        (
+            "allocations",
+            {"pledge": "P", "requirement": "R", "quantity": 1, "arrival": "2026-01-01", "days_late": -1},
+            "allocations[1].days_late",
+        ),
+        ("unmet", {"requirement": "R", "quantity": True}, "unmet[1].quantity"),
+        ("unallocated", ["P", 3], "unallocated[1]"),
+    ],
+)
+def test_reading_back_checks_every_row_of_the_long_lists(
+    small: Scenario, key: str, row: Any, path: str
+) -> None:
+    doc = make_plan(small, planners=Calls().planners())
+    doc[key] = [row, row]
+    with pytest.raises(PlanDocumentError) as caught:
+        load_plan(plan_bytes(doc))
+    assert path in {issue.path for issue in caught.value.errors}

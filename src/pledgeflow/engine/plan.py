@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 BASELINE_METHOD = "first-come-first-served"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Progress = Callable[[float, str], None]
 """Called with the fraction of the work done (0 to 1) and a short message saying what is being done."""
@@ -344,6 +346,8 @@ def load_plan(data: bytes | str) -> dict[str, Any]:
     """Read a ``pledgeflow/plan-v1`` document back, checked against the published plan schema.
 
     Raises :class:`~pledgeflow.engine.errors.PlanDocumentError` listing every way it departs from the schema.
+    The long lists of rows (``allocations``, ``unmet``, ``unallocated``) are checked by a direct loop rather
+    than by the schema validator, which would take minutes on a plan of a few hundred thousand rows.
     """
     from jsonschema import Draft202012Validator
 
@@ -354,20 +358,80 @@ def load_plan(data: bytes | str) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise PlanDocumentError([ValidationIssue("$", f"is not valid JSON{where}: {exc}")]) from None
-    if isinstance(doc, dict) and doc.get("format") != PLAN_FORMAT:
+    if not isinstance(doc, dict):
+        raise PlanDocumentError([ValidationIssue("$", "must be a plan (a JSON object)")])
+    if doc.get("format") != PLAN_FORMAT:
         found = json.dumps(doc.get("format"))
         raise PlanDocumentError([ValidationIssue("format", f"must be {PLAN_FORMAT!r}, not {found}")])
+    issues: list[ValidationIssue] = []
+    rest = dict(doc)
+    for key, columns in _ROW_COLUMNS.items():
+        rows = doc.get(key)
+        if isinstance(rows, list):
+            rest[key] = []
+            issues.extend(_check_rows(key, rows, columns))
     validator = Draft202012Validator(
         load_schema(PLAN_SCHEMA), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
-    issues = sorted(
+    issues.extend(
         ValidationIssue(_schema_path(error.absolute_path), error.message)
-        for error in validator.iter_errors(doc)
+        for error in validator.iter_errors(rest)
     )
     if issues:
-        raise PlanDocumentError(issues)
+        raise PlanDocumentError(sorted(issues))
     plan: dict[str, Any] = doc
     return plan
+
+
+# The columns of each long list of rows: name -> (kind, least value). Kinds: "id" a non-empty string,
+# "int" an integer of at least the least value, "date" a YYYY-MM-DD date.
+_ROW_COLUMNS: dict[str, dict[str, tuple[str, int]]] = {
+    "allocations": {
+        "pledge": ("id", 0),
+        "requirement": ("id", 0),
+        "quantity": ("int", 1),
+        "arrival": ("date", 0),
+        "days_late": ("int", 0),
+    },
+    "unmet": {"requirement": ("id", 0), "quantity": ("int", 1)},
+    "unallocated": {"pledge": ("id", 0), "quantity": ("int", 1)},
+}
+
+
+def _check_rows(key: str, rows: list[Any], columns: dict[str, tuple[str, int]]) -> list[ValidationIssue]:
+    issues: list[ValidationIssue] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            issues.append(ValidationIssue(f"{key}[{i}]", "must be an object"))
+            continue
+        for column, (kind, least) in columns.items():
+            value = row.get(column)
+            if kind == "id":
+                ok = isinstance(value, str) and value != ""
+            elif kind == "int":
+                ok = type(value) is int and value >= least
+            else:
+                ok = isinstance(value, str) and _is_date(value)
+            if not ok:
+                wanted = {
+                    "id": "a non-empty string",
+                    "int": f"an integer >= {least}",
+                    "date": "a YYYY-MM-DD date",
+                }
+                issues.append(
+                    ValidationIssue(f"{key}[{i}].{column}", f"must be {wanted[kind]}, not {value!r}")
+                )
+    return issues
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _schema_path(parts: Iterable[str | int]) -> str:
