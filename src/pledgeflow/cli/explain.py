@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot explain {subject} {ident!r}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     if args.json:
-        print(json.dumps(explanation, indent=2, ensure_ascii=False))
+        print(json.dumps(explanation, indent=2, ensure_ascii=False, default=str))
     else:
         print(f"{subject.capitalize()} {ident}")
         print("\n".join(render(explanation)))
