@@ -1,7 +1,7 @@
 """``pledgeflow import FILE`` and ``pledgeflow export -o FILE``: scenario documents in and out of the record.
 
     pledgeflow import SCENARIO.json [--family-area AREA] [--dry-run]
-    pledgeflow export -o SCENARIO.json [--start YYYY-MM-DD] [--list-version LABEL]
+    pledgeflow export -o SCENARIO.json [--start YYYY-MM-DD] [--list-version LABEL] [--with-locks]
 
 Import checks the whole document first (the scenario contract, then the record's own rules) and either writes
 everything in one transaction or nothing: every problem is printed as ``path: message`` on stderr and the exit
@@ -64,6 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--list-version",
         metavar="LABEL",
         help="export the requirements of this priority-list version (default: the current approved one)",
+    )
+    exp.add_argument(
+        "--with-locks",
+        action="store_true",
+        help="include the active locks (for planning what-ifs; an import refuses locks)",
     )
     exp.set_defaults(func=run_export)
 
@@ -186,7 +191,7 @@ def run_export(args: argparse.Namespace) -> int:
     from pledgeflow.interchange import export_bytes
 
     try:
-        data = export_bytes(start, list_version=args.list_version)
+        data = export_bytes(start, list_version=args.list_version, with_locks=args.with_locks)
     except NotFound:
         print(
             f"pledgeflow export: no priority-list version is labelled {args.list_version!r}; "

@@ -8,8 +8,9 @@ The export is the record itself, not a plan-run snapshot (docs/import-export.md)
   has reached; with a ``viewer``, only the pledges that user may see (the sharing-label rules);
 - **items** and **locations**: the active ones and any retired one an exported requirement or pledge names;
 - **routes**: the active routes between exported locations;
-- ``locks`` is empty and ``policy`` the defaults (the record keeps neither yet); capability packages and
-  training are left out until the record keeps them.
+- ``locks``: empty, unless ``with_locks`` asks for the active locks between exported pledges and requirements
+  (an import refuses locks, so such an export is for planning, not for round trips); ``policy``: the defaults
+  (the record keeps none); capability packages and training are left out until the record keeps them.
 
 Lists are sorted by id (Unicode code points, whatever the database's collation), money and mass are written as
 integers when whole, and the engine's canonical writer lays the document out, so the same record always gives
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pledgeflow.engine.model import Item, Location, Pledge, Requirement, Route, Scenario
+from pledgeflow.engine.model import Item, Location, Lock, Pledge, Requirement, Route, Scenario
 from pledgeflow.engine.scenario import dump_json, load_scenario, scenario_to_document
 
 
@@ -49,14 +50,18 @@ def _list_version(label: str | None) -> Any:
 
 
 def export_scenario(
-    start: date | None = None, *, viewer: Any = None, list_version: str | None = None
+    start: date | None = None,
+    *,
+    viewer: Any = None,
+    list_version: str | None = None,
+    with_locks: bool = False,
 ) -> dict[str, Any]:
     """The record as a canonical scenario document (plain JSON values; see the module documentation).
 
     ``start`` defaults to today (UTC). ``viewer`` None exports everything (the command line runs as the
     system); a user sees only the pledges the sharing labels let them see. ``list_version`` names a
     priority-list version by label (default: the current approved one); NotFound if no version has that
-    label.
+    label. ``with_locks`` adds the active locks whose pledge and requirement are both exported.
     """
     from pledgeflow.accounts.permissions import label_visibility_q
     from pledgeflow.catalogue.models import Item as ItemRecord
@@ -100,6 +105,23 @@ def export_scenario(
         if r.from_location_id in exported and r.to_location_id in exported
     ]
 
+    locks: tuple[Lock, ...] = ()
+    if with_locks:
+        from pledgeflow.planning.models import AllocationLock
+
+        requirements_by_id = {r.pk: r.reference for r in requirement_rows}
+        pledges_by_id = {p.pk: p.reference for p in pledge_rows}
+        locks = tuple(
+            sorted(
+                (
+                    Lock(pledges_by_id[k.pledge_id], requirements_by_id[k.requirement_id], k.quantity)
+                    for k in AllocationLock.objects.filter(active=True)
+                    if k.pledge_id in pledges_by_id and k.requirement_id in requirements_by_id
+                ),
+                key=lambda k: (k.pledge, k.requirement),
+            )
+        )
+
     scenario = Scenario(
         start=start,
         items=tuple(sorted((_item(i) for i in item_rows), key=lambda x: x.code)),
@@ -107,17 +129,24 @@ def export_scenario(
         routes=tuple(sorted((_route(r) for r in route_rows), key=lambda x: (x.from_, x.to))),
         requirements=tuple(sorted((_requirement(r) for r in requirement_rows), key=lambda x: x.id)),
         pledges=tuple(sorted((_pledge(p) for p in pledge_rows), key=lambda x: x.id)),
+        locks=locks,
     )
     return scenario_to_document(scenario)
 
 
-def export_bytes(start: date | None = None, *, viewer: Any = None, list_version: str | None = None) -> bytes:
+def export_bytes(
+    start: date | None = None,
+    *,
+    viewer: Any = None,
+    list_version: str | None = None,
+    with_locks: bool = False,
+) -> bytes:
     """The canonical bytes of :func:`export_scenario`, checked against the contract before they are returned.
 
     The check guards the promise that every export can be planned and imported again; a record that would
     break it raises :class:`~pledgeflow.engine.errors.ScenarioError` naming each problem.
     """
-    data = dump_json(export_scenario(start, viewer=viewer, list_version=list_version))
+    data = dump_json(export_scenario(start, viewer=viewer, list_version=list_version, with_locks=with_locks))
     load_scenario(data)
     return data
 

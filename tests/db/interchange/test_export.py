@@ -159,3 +159,25 @@ def test_exporting_an_unknown_list_version_is_refused(
 ) -> None:
     assert main(["export", "-o", str(tmp_path / "x.json"), "--list-version", "1999-01"]) == 2
     assert "no priority-list version is labelled '1999-01'" in capsys.readouterr().err
+
+
+def test_active_locks_are_exported_only_when_asked_for(coordinator: Any) -> None:
+    from pledgeflow.planning.models import AllocationLock
+
+    import_scenario(encode(document()))
+    pledge = Pledge.objects.get(reference="DEU-0001")
+    shells = Requirement.objects.get(reference="UKR-ART-0001")
+    AllocationLock.objects.create(pledge=pledge, requirement=shells, quantity=1500, created_by=coordinator)
+    AllocationLock.objects.create(
+        pledge=Pledge.objects.get(reference="DEU-0002"),
+        requirement=Requirement.objects.get(reference="UKR-ARM-0001"),
+        quantity=2,
+        created_by=coordinator,
+        active=False,
+    )
+
+    assert export_scenario(START)["locks"] == []
+    data = export_bytes(START, with_locks=True)
+    assert json.loads(data)["locks"] == [
+        {"pledge": "DEU-0001", "requirement": "UKR-ART-0001", "quantity": 1500}
+    ]
