@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,17 @@ def test_the_summary_reports_training_and_packages() -> None:
     )
     assert "Packages: 1 of 3 ready on time; late: K-TANK-COMPANY; never ready: K-BATTERY." in text
     assert "Optimisation bought nothing here" in text
+
+
+def test_the_plan_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    texts = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"plan-{seed}.json"
+        subprocess.run(
+            [sys.executable, "-m", "pledgeflow", "plan", str(SMALL), "-o", str(out), "-q"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        text = out.read_text()
+        texts.append(text[: text.index('"stats"')])
+    assert texts[0] == texts[1]
