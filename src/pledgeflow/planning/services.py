@@ -35,6 +35,7 @@ from pledgeflow.engine.scenario import dump_json, load_scenario
 from pledgeflow.planning.choices import PROPOSAL_TRANSITIONS, PlanRunStatus, ProposalStatus
 from pledgeflow.planning.models import AllocationLock, PlanAllocation, PlanRun, Proposal
 from pledgeflow.planning.snapshot import PLANNABLE_STATUSES, Snapshot, build_snapshot, describe_issue
+from pledgeflow.requirements.choices import RequirementStatus
 
 __all__ = [
     "accept_proposal",
@@ -466,11 +467,18 @@ def publish_run(actor: Any, run_id: int) -> PlanRun:
 
         accepted = _accepted_by_pair()
         created = []
-        for allocation in run.allocations.select_related("requirement").order_by("pk"):
+        stale = 0
+        for allocation in run.allocations.select_related("requirement", "pledge").order_by("pk"):
             quantity = allocation.quantity - accepted.get(
                 (allocation.pledge_id, allocation.requirement.reference), 0
             )
             if quantity <= 0:
+                continue
+            if allocation.pledge.status not in PLANNABLE_STATUSES or (
+                allocation.requirement.status != RequirementStatus.APPROVED
+            ):
+                # The record moved on since the run (pledge withdrawn, need cancelled): nothing to propose.
+                stale += 1
                 continue
             created.append(
                 Proposal(
@@ -497,7 +505,8 @@ def publish_run(actor: Any, run_id: int) -> PlanRun:
             "publish",
             before,
             _run_state(run),
-            note=f"{len(created)} proposals made, {len(superseded)} open proposals superseded",
+            note=f"{len(created)} proposals made, {len(superseded)} open proposals superseded"
+            + (f", {stale} allocations not proposed (pledge or requirement no longer open)" if stale else ""),
         )
     return run
 
@@ -586,7 +595,6 @@ def accept_proposal(actor: Any, proposal_id: int, expected_version: int | None =
 def _requirement_room(proposal: Proposal) -> str:
     """Why the requirement cannot take the proposal (empty when it can)."""
     from pledgeflow.planning.snapshot import current_list_version
-    from pledgeflow.requirements.choices import RequirementStatus
     from pledgeflow.requirements.models import Requirement
 
     version = current_list_version()

@@ -315,3 +315,14 @@ def test_a_proposal_for_a_cancelled_requirement_cannot_be_accepted(
     with pytest.raises(ValidationError) as refused:
         accept_proposal(liaison_deu, _proposal(run, theatre.german, "UKR-ART-0001").pk)
     assert "requirement" in refused.value.message_dict
+
+
+def test_publishing_skips_allocations_whose_pledge_was_withdrawn_since_the_run(
+    theatre: Theatre, coordinator
+) -> None:
+    run = _run(coordinator)
+    Pledge.objects.filter(pk=theatre.french.pk).update(status=PledgeStatus.WITHDRAWN)
+    publish_run(coordinator, run.pk)
+    assert {p.pledge.reference for p in run.proposals.all()} == {"DEU-0001"}
+    note = ChangeRecord.objects.get(entity="planning.planrun", action="publish").note
+    assert "2 allocations not proposed" in note
