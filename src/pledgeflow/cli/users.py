@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     actions = token.add_subparsers(dest="token_command", metavar="ACTION")
     t_create = actions.add_parser("create", help="create a token for a user and print it (shown once)")
-    t_create.add_argument("username")
+    t_create.add_argument("username", help="the user the token acts as")
     t_create.add_argument(
         "--name",
         default="command line",
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t_create.add_argument("--expires-in-days", type=int, help="make the token expire after this many days")
     t_create.set_defaults(func=run_token_create)
     t_list = actions.add_parser("list", help="list tokens (all users, or one): prefix, name, dates, revoked")
-    t_list.add_argument("username", nargs="?")
+    t_list.add_argument("username", nargs="?", help="only this user's tokens (default: everyone's)")
     t_list.set_defaults(func=run_token_list)
     t_revoke = actions.add_parser("revoke", help="revoke a token by its prefix (or its full text)")
     t_revoke.add_argument("prefix", help="the eight-character prefix shown by 'token list' (pf_PREFIX_...)")

@@ -65,6 +65,20 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _acceptable(password: str, username: str) -> bool:
+    """True when the password validators accept ``password`` for ``username`` (a random one nearly always)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from pledgeflow.accounts.models import User
+
+    try:
+        validate_password(password, User(username=username))
+    except ValidationError:
+        return False
+    return True
+
+
 def describe(user: Any) -> str:
     """``Donor liaison for DEU (Germany)``: the user's role and, when bound to one, the nation."""
     text = str(user.get_role_display())
@@ -89,6 +103,8 @@ def ensure_demo_users() -> list[DemoUser]:
     with transaction.atomic():
         for username, role, nation in DEMO_USERS:
             password = _password()
+            while not _acceptable(password, username):
+                password = _password()
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = services.create_user(username, password, role, nation)
