@@ -21,16 +21,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from pledgeflow.accounts.choices import Role
-from pledgeflow.accounts.permissions import can_manage_requirements, is_coordinator, require
+from pledgeflow.accounts.permissions import can_manage_requirements, is_coordinator, is_signed_in, require
 from pledgeflow.catalogue.models import CapabilityArea, Family, Item
 from pledgeflow.core.choices import ChangeAction
-from pledgeflow.core.errors import NON_FIELD_ERRORS, InvalidTransition, StaleVersion, ValidationError
+from pledgeflow.core.errors import (
+    NON_FIELD_ERRORS,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
+from pledgeflow.core.models import ChangeRecord
 from pledgeflow.core.services import (
     apply_update,
+    entity_label,
     lock_for_update,
     record_change,
     resolve_code,
@@ -176,10 +184,49 @@ def start_next_version(actor: Any, *, label: str | None = None, note: str = "") 
         ]
         Requirement.objects.bulk_create(copies, batch_size=500)
         carried_note = f"Carried over from list version {based_on.label}."
-        # bulk_create sets primary keys on PostgreSQL and SQLite; re-read to be safe on any backend.
-        for copy in Requirement.objects.filter(list_version=version).select_related("family", "item"):
-            record_change(actor, copy, ChangeAction.CREATE, None, snapshot(copy), carried_note)
+        # Re-read (with the related codes a snapshot shows) rather than trust bulk_create to set keys.
+        _bulk_history(
+            actor,
+            [(copy, None, snapshot(copy)) for copy in _with_codes(version.requirements.all())],
+            ChangeAction.CREATE,
+            carried_note,
+        )
     return version
+
+
+def _with_codes(requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
+    """Requirements with the related records whose codes a snapshot shows, loaded in the same query."""
+    return requirements.select_related("family", "item", "destination", "capability_area").order_by("id")
+
+
+def _bulk_history(
+    actor: Any,
+    entries: list[tuple[Requirement, dict[str, Any] | None, dict[str, Any]]],
+    action: str,
+    note: str,
+) -> None:
+    """Write one history entry per requirement in one statement: a list version moves hundreds at once.
+
+    The entries are those :func:`pledgeflow.core.services.record_change` would write one by one.
+    """
+    actor_id = actor.pk if is_signed_in(actor) else None
+    at = timezone.now()
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                entity=entity_label(requirement),
+                object_id=str(requirement.pk),
+                action=str(action),
+                actor_id=actor_id,
+                at=at,
+                before=before,
+                after=after,
+                note=note,
+            )
+            for requirement, before, after in entries
+        ],
+        batch_size=500,
+    )
 
 
 @transaction.atomic
@@ -207,15 +254,23 @@ def approve_version(actor: Any, list_version: PriorityListVersion, *, note: str 
             }
         )
     approval_note = note or f"Approved with list version {version.label}."
-    for requirement in version.requirements.filter(status=RequirementStatus.SUBMITTED).order_by("id"):
-        apply_update(
-            actor,
-            requirement,
-            {"status": RequirementStatus.APPROVED},
-            requirement.version,
-            action="approve",
-            note=approval_note,
-        )
+    # One statement for the whole list (hundreds of lines), with the same effect and history as
+    # approve_requirement on each: status approved, version + 1, before and after recorded.
+    submitted = list(
+        _with_codes(version.requirements.select_for_update().filter(status=RequirementStatus.SUBMITTED))
+    )
+    now = timezone.now()
+    Requirement.objects.filter(pk__in=[r.pk for r in submitted]).update(
+        status=RequirementStatus.APPROVED, version=F("version") + 1, updated_at=now
+    )
+    entries = []
+    for requirement in submitted:
+        before_line = snapshot(requirement)
+        requirement.status = RequirementStatus.APPROVED
+        requirement.version += 1
+        requirement.updated_at = now
+        entries.append((requirement, before_line, snapshot(requirement)))
+    _bulk_history(actor, entries, "approve", approval_note)
     before = snapshot(version)
     version.status = VersionStatus.APPROVED
     version.approved_at = timezone.now()
@@ -296,8 +351,6 @@ def _refuse_unknown(changes: Mapping[str, Any]) -> None:
 
 def _check_visible(actor: Any, requirement: Requirement) -> None:
     """Refuse (as not found) a requirement the actor may not see, so a refusal reveals nothing."""
-    from pledgeflow.core.errors import NotFound
-
     if not can_see_requirement(actor, requirement):
         raise NotFound(_ENTITY, requirement.pk)
 

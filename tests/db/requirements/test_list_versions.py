@@ -38,6 +38,8 @@ def test_the_next_version_copies_the_open_requirements_of_the_current_one(recipi
     assert copy.status == R.SUBMITTED and copy.carried_from == open_line and copy.version == 1
     change = history_of(copy).get()
     assert change.action == "create" and change.note == "Carried over from list version 2026-11."
+    assert change.actor == recipient_officer and change.before is None
+    assert change.after["reference"] == "UKR-ART-0001" and change.after["status"] == "submitted"
     # The approved version is untouched and still readable.
     assert Requirement.objects.get(pk=open_line.pk).list_version == november
     assert selectors.current_version() == november
@@ -65,9 +67,21 @@ def test_approving_a_version_approves_its_submitted_requirements_and_makes_it_cu
     approved = services.approve_version(coordinator, december)
 
     assert approved.status == "approved" and approved.approved_by == coordinator and approved.approved_at
-    assert Requirement.objects.get(pk=submitted.pk).status == R.APPROVED
-    assert Requirement.objects.get(pk=cancelled.pk).status == R.CANCELLED
-    assert history_of(submitted).get().action == "approve"
+    fresh = Requirement.objects.get(pk=submitted.pk)
+    assert (fresh.status, fresh.version) == (R.APPROVED, 2)
+    assert Requirement.objects.get(pk=cancelled.pk).version == 1
+    approval = history_of(submitted).get()
+    assert (approval.action, approval.actor, approval.note) == (
+        "approve",
+        coordinator,
+        "Approved with list version 2026-12.",
+    )
+    assert (approval.before["status"], approval.after["status"]) == ("submitted", "approved")
+    assert (approval.before["version"], approval.after["version"]) == (1, 2)
+    assert (
+        approval.after["family"] == "155mm-artillery-ammunition"
+        and approval.after["destination"] == "DEST-KYIV"
+    )
     assert history_of(december).get().after["status"] == "approved"
     assert selectors.current_version() == december
     assert selectors.get_list_version_for(coordinator, "2026-11") == november
