@@ -24,6 +24,28 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """Give transactional tests the reference nations and capability areas every migrated database has.
+
+    A transactional test ends by emptying every table (the migrations' data included), so the next one would
+    start without them; reloading is idempotent and costs a few milliseconds.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", False):
+        return
+    request.getfixturevalue("transactional_db")
+    from pledgeflow.catalogue.models import CapabilityArea
+    from pledgeflow.catalogue.reference import load_capability_areas
+    from pledgeflow.nations.models import Nation
+    from pledgeflow.nations.reference import load_reference_nations
+
+    if not Nation.objects.exists():
+        load_reference_nations(Nation)
+    if not CapabilityArea.objects.exists():
+        load_capability_areas(CapabilityArea)
+
+
 @pytest.fixture
 def coordinator(db: None) -> factories.User:
     """A coordinator of the cell."""

@@ -137,8 +137,7 @@ def test_history_is_returned_oldest_first_for_exactly_one_record(coordinator) ->
     assert ChangeRecord.objects.count() == 3
 
 
-# serialized_rollback restores the reference rows the flush after a transactional test removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server with real row locks")
 def test_two_concurrent_updates_of_the_same_version_cannot_both_win() -> None:
     coordinator = factories.coordinator()
