@@ -114,3 +114,22 @@ def test_nobody_else_can_lift_a_lock(clock, viewer, liaison_deu) -> None:
     with pytest.raises(PermissionDenied):
         services.unlock_user(liaison_deu, viewer)
     assert sign_in("analyst", factories.PASSWORD) is None
+
+
+def test_the_system_check_demands_the_lockout_backend(settings) -> None:
+    from pledgeflow.accounts.checks import check_authentication_backends
+
+    settings.AUTHENTICATION_BACKENDS = [BACKEND]
+    assert check_authentication_backends() == []
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert [c.id for c in check_authentication_backends()] == [
+        "pledgeflow.accounts.W001",
+        "pledgeflow.accounts.W002",
+    ]
+
+
+def test_the_system_check_refuses_a_password_backend_beside_the_lockout_one(settings) -> None:
+    from pledgeflow.accounts.checks import check_authentication_backends
+
+    settings.AUTHENTICATION_BACKENDS = [BACKEND, "django.contrib.auth.backends.ModelBackend"]
+    assert [c.id for c in check_authentication_backends()] == ["pledgeflow.accounts.W002"]
