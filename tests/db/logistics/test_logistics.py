@@ -101,8 +101,7 @@ def test_the_database_refuses_a_loop_even_past_the_services(network) -> None:
 def test_route_days_cannot_be_negative(coordinator, network) -> None:
     with pytest.raises(ValidationError) as refused:
         services.create_route(coordinator, from_location="DEPOT-DE", to_location="DEST-KYIV", days=-1)
-    assert "days" in refused.value.message_dict
-    assert "-1" in " ".join(refused.value.message_dict["days"])
+    assert refused.value.message_dict["days"] == ["Transit days cannot be negative; got -1."]
 
 
 def test_a_second_route_between_the_same_locations_is_refused(coordinator, network) -> None:

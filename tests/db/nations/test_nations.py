@@ -41,6 +41,26 @@ def test_gdp_cannot_be_negative() -> None:
     assert refused.value.message_dict["gdp_usd_bn"] == ["GDP cannot be negative; got -1."]
 
 
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        (1959, "The GDP year must be 1960 or later; got 1959."),
+        (2101, "The GDP year must be 2100 or earlier; got 2101."),
+    ],
+)
+def test_the_gdp_year_is_plausible(year, message) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Nation(
+            code="XKX",
+            name="Kosovo",
+            kind="partner",
+            gdp_usd_bn=Decimal("10.4"),
+            gdp_year=year,
+            gdp_source="x",
+        ).full_clean()
+    assert refused.value.message_dict["gdp_year"] == [message]
+
+
 def test_a_gdp_figure_names_its_year_and_source() -> None:
     with pytest.raises(ValidationError) as refused:
         Nation(code="XKX", name="Kosovo", kind="partner", gdp_usd_bn=Decimal("10.4")).full_clean()
