@@ -1,4 +1,6 @@
-"""Hypothesis strategies building small, valid allocation scenarios straight from the engine's dataclasses.
+"""Test scenarios in one place: hypothesis strategies for small random ones, and named examples.
+
+The strategies build small, valid allocation scenarios straight from the engine's dataclasses.
 
 The scenarios are small enough for an independent pair-by-pair LP, and shaped to reach the awkward corners:
 several families and items, requirements naming an item, donors restricting destinations, unreachable
@@ -131,3 +133,81 @@ def _locks(draw: st.DrawFn, scenario: Scenario) -> tuple[Lock, ...]:
         take[r.id] -= q
         locks.append(Lock(pledge=p.id, requirement=r.id, quantity=q))
     return tuple(locks)
+
+
+# Named examples, with objectives worked out by hand (the arithmetic is in each docstring).
+
+
+def leopards_and_shells() -> Scenario:
+    """Leopard 2A4 tanks and 155 mm shells to one destination, five days from the German depot.
+
+    Tanks (priority 1, w = 1000): 14 needed by 20 March. 10 arrive 15 March (on time), 6 arrive 25 March
+    (5 days late, 5,000 per unit, far below the 10,000,000 of an unmet unit): 4 late ones are sent, 20,000.
+
+    Shells: 1,000 at priority 2 (w = 100) by 10 March and 500 at priority 1 by 30 March. 1,000 shells arrive
+    10 March, 500 arrive 30 March. Optimal: the early 1,000 to the early need, the late 500 to the late need,
+    all on time: 0. First come first served serves priority 1 first with the earliest shells, so 500 shells
+    reach the priority-2 need 20 days late: 500 * 100 * 20 = 1,000,000.
+
+    Objective 20,000; baseline 1,020,000.
+    """
+    return Scenario(
+        start=START,
+        items=(
+            Item(code="LEO2A4", family="main-battle-tank", name="Leopard 2A4"),
+            Item(code="155-HE-M107", family="155mm-artillery-ammunition", name="155 mm HE M107"),
+        ),
+        locations=(Location("DEP-DEU", kind="depot"), Location("HUB-RZE", kind="hub"), Location("DST-1")),
+        routes=(Route("DEP-DEU", "HUB-RZE", 3), Route("HUB-RZE", "DST-1", 2)),
+        requirements=(
+            Requirement("R-TANK", "main-battle-tank", 14, 1, date(2026, 3, 20), "DST-1"),
+            Requirement("R-SHELL-A", "155mm-artillery-ammunition", 1000, 2, date(2026, 3, 10), "DST-1"),
+            Requirement("R-SHELL-B", "155mm-artillery-ammunition", 500, 1, date(2026, 3, 30), "DST-1"),
+        ),
+        pledges=(
+            Pledge("P-DEU-LEO", "DEU", "LEO2A4", 10, date(2026, 3, 10), "DEP-DEU"),
+            Pledge("P-POL-LEO", "POL", "LEO2A4", 6, date(2026, 3, 20), "DEP-DEU"),
+            Pledge("P-SHELL-EARLY", "DEU", "155-HE-M107", 1000, date(2026, 3, 5), "DEP-DEU"),
+            Pledge("P-SHELL-LATE", "NLD", "155-HE-M107", 500, date(2026, 3, 25), "DEP-DEU"),
+        ),
+    )
+
+
+def patriots() -> Scenario:
+    """Patriot interceptors for Kyiv (priority 1) and Lviv (priority 3), with a lock and a missing radar.
+
+    The US pledge (12, via Rzeszow) reaches Kyiv 11 March and Lviv 10 March, both on time for 15 March. The
+    German pledge (4) may only go to Lviv and arrives 24 March, 9 days late (w = 10: 90 per unit). A
+    coordinator locked 6 US interceptors to Lviv, so Kyiv gets the other 6 and 2 stay unmet (2 * 1000 *
+    10,000 = 20,000,000); Lviv needs 2 more and takes them from Germany, late: 2 * 90 = 180. Nobody pledged
+    a counter-battery radar: 2 unmet at priority 2, 2 * 100 * 10,000 = 2,000,000.
+
+    Objective 22,000,180.
+    """
+    return Scenario(
+        start=START,
+        items=(Item(code="PAC-3-MSE", family="air-defence-interceptor", name="Patriot PAC-3 MSE"),),
+        locations=(
+            Location("DEP-USA", kind="depot"),
+            Location("DEP-DEU", kind="depot"),
+            Location("HUB-RZE", kind="hub"),
+            Location("DST-KYIV", kind="destination"),
+            Location("DST-LVIV", kind="destination"),
+        ),
+        routes=(
+            Route("DEP-USA", "HUB-RZE", 7),
+            Route("DEP-DEU", "HUB-RZE", 3),
+            Route("HUB-RZE", "DST-KYIV", 2),
+            Route("HUB-RZE", "DST-LVIV", 1),
+        ),
+        requirements=(
+            Requirement("R-PAT-KYIV", "air-defence-interceptor", 8, 1, date(2026, 3, 15), "DST-KYIV"),
+            Requirement("R-PAT-LVIV", "air-defence-interceptor", 8, 3, date(2026, 3, 15), "DST-LVIV"),
+            Requirement("R-RADAR", "counter-battery-radar", 2, 2, date(2026, 4, 1), "DST-KYIV"),
+        ),
+        pledges=(
+            Pledge("P-USA", "USA", "PAC-3-MSE", 12, date(2026, 3, 1), "DEP-USA"),
+            Pledge("P-DEU", "DEU", "PAC-3-MSE", 4, date(2026, 3, 20), "DEP-DEU", destinations=("DST-LVIV",)),
+        ),
+        locks=(Lock("P-USA", "R-PAT-LVIV", 6),),
+    )

@@ -200,6 +200,7 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
     supply[base_r + reqs] = -a.r_rem[reqs]
     np.add.at(supply, base_f + a.r_family[reqs], a.r_rem[reqs])
     np.add.at(supply, base_f + a.p_family[live_p], -a.p_rem[live_p])
+    _check_cost_range(a, costs, n_nodes, reqs, np.concatenate([pair_day, pt_day]))
     t_build = time.perf_counter() - t0
 
     # Solve family batches independently, in family order; arcs keep their order within a family.
@@ -258,6 +259,24 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
         "chain_points": n_pt,
     }
     return FlowSolution(pledge, requirement, quantity, total_cost, stats)
+
+
+#: OR-Tools keeps costs, scaled costs and the total in signed 64 bits; stay a factor of two below.
+COST_LIMIT = 2**62
+
+
+def _check_cost_range(a: Arrays, costs: IntArray, n_nodes: int, reqs: IntArray, days: IntArray) -> None:
+    """Refuse, before solving, numbers whose costs could overflow the solver's 64-bit arithmetic."""
+    span = int(days.max() - days.min()) if len(days) else 0
+    worst_unit = max(a.unmet_penalty, a.late_penalty * span) * int(a.r_weight.max(initial=0))
+    total = int(a.r_rem[reqs].sum()) * worst_unit  # Python integers: exact, whatever the size
+    largest_arc = int(costs.max(initial=0))
+    if total >= COST_LIMIT or largest_arc * (n_nodes + 1) >= COST_LIMIT:
+        raise PlanError(
+            f"the scenario's costs are too large to plan exactly in 64-bit arithmetic (up to {total:.3e} in "
+            f"total; the limit is {COST_LIMIT:.3e}): lower policy.priority_weights, policy.unmet_penalty or "
+            "policy.late_penalty_per_day, or the quantities, keeping their ratios"
+        )
 
 
 Network = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]
