@@ -50,12 +50,17 @@ class User(AbstractUser):
         if self.role == Role.RECIPIENT_OFFICER and self.nation_id is not None:
             # Imported lazily: nations imports nothing from accounts, but keep the model modules independent.
             from pledgeflow.nations.choices import NationKind
+            from pledgeflow.nations.models import Nation
 
-            if self.nation.kind != NationKind.RECIPIENT:
+            try:
+                nation = self.nation
+            except Nation.DoesNotExist:
+                return  # field validation already reports the unknown nation
+            if nation.kind != NationKind.RECIPIENT:
                 raise ValidationError(
                     {
                         "nation": f"A recipient requirements officer acts for a recipient nation; "
-                        f"{self.nation_id} is a {self.nation.get_kind_display().lower()}, not a recipient."
+                        f"{self.nation_id} is a {nation.get_kind_display().lower()}, not a recipient."
                     }
                 )
 

@@ -40,6 +40,14 @@ def test_a_recipient_officer_cannot_act_for_a_donor_nation() -> None:
     ]
 
 
+def test_a_recipient_officer_naming_an_unknown_nation_gets_a_field_error_not_a_crash() -> None:
+    with pytest.raises(ValidationError) as refused:
+        User(username="officer", role=Role.RECIPIENT_OFFICER, nation_id="XYZ").full_clean(
+            exclude=["password"]
+        )
+    assert list(refused.value.message_dict) == ["nation"]
+
+
 def test_a_recipient_officer_of_ukraine_is_created_with_history() -> None:
     officer = services.create_user("officer", GOOD_PASSWORD, Role.RECIPIENT_OFFICER, "ukr")
     assert officer.nation_code == "UKR"
