@@ -7,7 +7,7 @@ Money and masses are decimal strings, so no figure is rounded on its way through
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -27,10 +27,15 @@ class FamilyOut(Schema):
     id: int
     code: str = Field(examples=["155mm-artillery-ammunition"])
     name: str
-    capability_area: str = Field(alias="capability_area.code", description="The capability area's code.")
+    capability_area: str = Field(description="The capability area's code.")
     description: str
     active: bool = Field(description="False once retired: no new items or requirements name it.")
     version: int
+
+    @staticmethod
+    def resolve_capability_area(obj: Any) -> str:
+        """``capability_area.code``, read from the related record loaded with the row."""
+        return obj.capability_area.code
 
 
 class FamilyIn(Schema):
@@ -68,14 +73,24 @@ class ItemOut(Schema):
     id: int
     code: str = Field(examples=["dm121-155mm"])
     name: str = Field(examples=["DM121 155 mm HE shell"])
-    family: str = Field(alias="family.code", description="The family's code.")
-    capability_area: str = Field(alias="family.capability_area.code", description="The family's area.")
+    family: str = Field(description="The family's code.")
+    capability_area: str = Field(description="The family's area.")
     supply_class: SupplyClass
     unit_value_eur: Decimal = Field(description="Value of one unit in EUR (decimal string).")
     unit_mass_kg: Decimal = Field(description="Mass of one unit in kg (decimal string).")
     nsn: str | None = Field(None, description="NATO Stock Number, NNNN-NN-NNN-NNNN.")
     active: bool = Field(description="False once retired: it stays readable for the pledges that name it.")
     version: int
+
+    @staticmethod
+    def resolve_family(obj: Any) -> str:
+        """``family.code``, read from the related record loaded with the row."""
+        return obj.family.code
+
+    @staticmethod
+    def resolve_capability_area(obj: Any) -> str:
+        """``family.capability_area.code``, read from the related record loaded with the row."""
+        return obj.family.capability_area.code
 
 
 class ItemIn(Schema):

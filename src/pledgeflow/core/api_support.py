@@ -397,10 +397,15 @@ class ChangeOut(Schema):
     id: int
     action: str = Field(examples=["update"], description="create, update, cancel, withdraw, a milestone, ...")
     at: datetime
-    actor: str | None = Field(None, alias="actor.username", description="User name; null for the system.")
+    actor: str | None = Field(None, description="User name; null for the system.")
     before: dict[str, Any] | None = Field(None, description="Values before the change; null on creation.")
     after: dict[str, Any] | None = None
     note: str = ""
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        """The user name of whoever made the change (loaded with the row), or None for the system."""
+        return obj.actor.username if obj.actor_id is not None else None
 
 
 def history_page(changes: QuerySet[Any], params: PageParams) -> dict[str, Any]:

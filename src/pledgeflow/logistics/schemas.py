@@ -5,7 +5,7 @@ Locations are addressed and referred to by code; routes by id, and they name the
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -58,11 +58,21 @@ class RouteOut(Schema):
     """A directed transport link taking ``days`` whole days."""
 
     id: int
-    from_location: str = Field(alias="from_location.code")
-    to_location: str = Field(alias="to_location.code")
+    from_location: str
+    to_location: str
     days: int
     active: bool
     version: int
+
+    @staticmethod
+    def resolve_from_location(obj: Any) -> str:
+        """``from_location.code``, read from the related record loaded with the row."""
+        return obj.from_location.code
+
+    @staticmethod
+    def resolve_to_location(obj: Any) -> str:
+        """``to_location.code``, read from the related record loaded with the row."""
+        return obj.to_location.code
 
 
 class RouteIn(Schema):

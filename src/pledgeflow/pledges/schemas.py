@@ -29,12 +29,12 @@ class PledgeOut(Schema):
     id: int
     reference: str = Field(examples=["DEU-0007"])
     donor: str = Field(alias="donor_id", examples=["DEU"], description="The donor nation's code.")
-    item: str = Field(alias="item.code", examples=["dm121-155mm"])
-    family: str = Field(alias="item.family.code", examples=["155mm-artillery-ammunition"])
-    capability_area: str = Field(alias="item.family.capability_area.code", examples=["artillery"])
+    item: str = Field(examples=["dm121-155mm"])
+    family: str = Field(examples=["155mm-artillery-ammunition"])
+    capability_area: str = Field(examples=["artillery"])
     quantity: int
     available: dt.date = Field(description="The day the goods can leave the origin (after any slip).")
-    origin: str = Field(alias="origin.code", examples=["DEPOT-DE"])
+    origin: str = Field(examples=["DEPOT-DE"])
     allowed_destinations: list[str] = Field(description="Destination codes the donor allows; empty: any.")
     source: Source
     channel: Channel
@@ -62,6 +62,26 @@ class PledgeOut(Schema):
     def resolve_next_milestones(obj: Any) -> list[str]:
         """The state machine's next milestones for this pledge's status and source."""
         return list(allowed_next(obj.status, obj.source))
+
+    @staticmethod
+    def resolve_item(obj: Any) -> str:
+        """``item.code``, read from the related record loaded with the row."""
+        return obj.item.code
+
+    @staticmethod
+    def resolve_family(obj: Any) -> str:
+        """``item.family.code``, read from the related record loaded with the row."""
+        return obj.item.family.code
+
+    @staticmethod
+    def resolve_capability_area(obj: Any) -> str:
+        """``item.family.capability_area.code``, read from the related record loaded with the row."""
+        return obj.item.family.capability_area.code
+
+    @staticmethod
+    def resolve_origin(obj: Any) -> str:
+        """``origin.code``, read from the related record loaded with the row."""
+        return obj.origin.code
 
 
 class PledgeIn(Schema):

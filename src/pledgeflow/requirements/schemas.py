@@ -59,14 +59,14 @@ class RequirementOut(Schema):
     id: int
     reference: str = Field(examples=["UKR-AD-0042"])
     list_version: int = Field(alias="list_version_id", description="The list version's id.")
-    list_version_label: str = Field(alias="list_version.label", examples=["2026-11"])
-    family: str = Field(alias="family.code", description="The family's code: any of its items will do.")
+    list_version_label: str = Field(examples=["2026-11"])
+    family: str = Field(description="The family's code: any of its items will do.")
     item: str | None = Field(None, description="An item code when only that item will do.")
     quantity: int
     priority: Priority = Field(description="1 critical, 2 high, 3 medium, 4 routine.")
     need_by: dt.date
-    destination: str = Field(alias="destination.code", description="The destination location's code.")
-    capability_area: str = Field(alias="capability_area.code")
+    destination: str = Field(description="The destination location's code.")
+    capability_area: str
     justification: str
     status: RequirementStatus
     package_code: str | None = None
@@ -81,6 +81,26 @@ class RequirementOut(Schema):
     def resolve_item(obj: Any) -> str | None:
         """The specific item's code, if the requirement names one."""
         return obj.item.code if obj.item_id else None
+
+    @staticmethod
+    def resolve_list_version_label(obj: Any) -> str:
+        """``list_version.label``, read from the related record loaded with the row."""
+        return obj.list_version.label
+
+    @staticmethod
+    def resolve_family(obj: Any) -> str:
+        """``family.code``, read from the related record loaded with the row."""
+        return obj.family.code
+
+    @staticmethod
+    def resolve_destination(obj: Any) -> str:
+        """``destination.code``, read from the related record loaded with the row."""
+        return obj.destination.code
+
+    @staticmethod
+    def resolve_capability_area(obj: Any) -> str:
+        """``capability_area.code``, read from the related record loaded with the row."""
+        return obj.capability_area.code
 
 
 class RequirementIn(Schema):
