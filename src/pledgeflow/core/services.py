@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -139,8 +140,8 @@ def create_with_history(
 def _editable_field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
     try:
         field = model._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist: reported to the caller as a validation error below
-        return None
+    except FieldDoesNotExist:
+        return None  # reported to the caller as a validation error naming the field
     if not isinstance(field, models.Field) or not field.editable or field.primary_key:
         return None
     return field
