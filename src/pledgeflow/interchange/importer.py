@@ -183,7 +183,7 @@ class _Plan:
         self.result = ImportResult()
         self.now = timezone.now()
         self.history: list[Any] = []
-        self.nations = set(Nation.objects.values_list("code", flat=True))
+        self.nations = {n.code: n for n in Nation.objects.all()}
         self.areas = {a.code: a for a in CapabilityArea.objects.all()}
         self.families = {f.code: f for f in Family.objects.select_related("capability_area")}
         self.items = {i.code: i for i in Item.objects.select_related("family")}
@@ -539,11 +539,12 @@ class _Plan:
                 ],
                 batch_size=1000,
             )
-        if m2m:
-            # Read back with the lists just written, so the history snapshots cost no query each.
-            instances = list(
-                model._default_manager.filter(pk__in=[i.pk for i in instances]).prefetch_related(*m2m)
-            )
+        # Read back with related records and the lists just written: the history snapshots then cost no query.
+        instances = list(
+            model._default_manager.filter(pk__in=[i.pk for i in instances])
+            .select_related(*relations)
+            .prefetch_related(*(m2m or {}))
+        )
         for instance in instances:
             self.record(instance, ChangeAction.CREATE, None)
         self.result.count(kind, "created", len(instances))

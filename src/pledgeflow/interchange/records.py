@@ -313,16 +313,20 @@ class PledgeImport:
                 else:
                     self.unchanged += 1
                 continue
-            item = plan.items.get(wanted["item"] or "")
-            if item is not None and not item.active and wanted["item"] not in plan.item_values:
-                plan.checks.error(
-                    join(base, "item"), f"item {wanted['item']!r} is retired; pledge an active item"
-                )
-            origin = plan.locations.get(wanted["origin"] or "")
-            if origin is not None and not origin.active:
-                plan.checks.error(
-                    join(base, "origin"), f"location {wanted['origin']!r} is retired; choose an active origin"
-                )
+            # The pledge model's own rules (a donor that gives, an active item and origin), on the records
+            # that exist already; items and locations new in this document are active.
+            probe = Pledge(
+                reference=reference,
+                donor=plan.nations.get(wanted["donor"] or ""),
+                item=plan.items.get(wanted["item"] or ""),
+                origin=plan.locations.get(wanted["origin"] or ""),
+                quantity=1,
+                available=date.today(),
+            )
+            try:
+                probe.clean()
+            except DjangoValidationError as exc:
+                plan.checks.django(base, exc, {"donor": "donor", "item": "item", "origin": "origin"})
             self.to_create.append((i, e))
 
     def write(self) -> None:
@@ -336,7 +340,7 @@ class PledgeImport:
         for i, e in self.to_create:
             pledge = Pledge(
                 reference=e["id"],
-                donor_id=e["donor"],
+                donor=plan.nations[e["donor"]],
                 item=plan.items[e["item"]],
                 quantity=e["quantity"],
                 available=date.fromisoformat(e["available"]),

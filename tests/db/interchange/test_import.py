@@ -351,3 +351,21 @@ def test_a_problem_the_reader_reports_is_not_reported_twice() -> None:
     doc["locations"][0]["kind"] = "warehouse"
 
     assert paths_of(encode(doc)) == ["locations[0].kind"]
+
+
+def test_the_pledge_rules_of_the_record_apply_to_imported_pledges(counts: Any) -> None:
+    from pledgeflow.logistics.models import Location as LocationRecord
+
+    import_scenario(encode(document()))
+    LocationRecord.objects.filter(code="DEP-DEU").update(active=False)
+    before = counts()
+    doc = document()
+    doc["pledges"].append(dict(doc["pledges"][0], id="UKR-0001", donor="UKR"))
+
+    issues = issues_of(encode(doc))
+
+    assert issues == [
+        "pledges[2].donor: UKR is a recipient; a pledge's donor is an ally, a partner or an organisation",
+        "pledges[2].origin: Location 'DEP-DEU' is retired; choose an active origin",
+    ]
+    assert counts() == before
