@@ -115,10 +115,24 @@ def test_the_openapi_schema_is_valid_and_lists_every_resource(anonymous: ApiClie
         "/api/v1/catalogue/items/{code}",
         "/api/v1/logistics/locations",
         "/api/v1/logistics/routes/{route_id}",
+        "/api/v1/requirements",
+        "/api/v1/requirements/{requirement_id}/approve",
+        "/api/v1/requirements/{requirement_id}/history",
+        "/api/v1/requirements/list-versions/{key}/approve",
+        "/api/v1/pledges",
+        "/api/v1/pledges/{pledge_id}",
+        "/api/v1/pledges/{pledge_id}/milestones",
+        "/api/v1/pledges/{pledge_id}/withdraw",
+        "/api/v1/pledges/{pledge_id}/history",
+        "/api/v1/pledges/totals",
     ]:
         assert expected in paths
     security = schema["components"]["securitySchemes"]
     assert any(scheme.get("scheme") == "bearer" for scheme in security.values())
+    # Every operation documents the error shape of the refusals it may answer.
+    patch = schema["paths"]["/api/v1/pledges/{pledge_id}"]["patch"]["responses"]
+    assert {"401", "403", "404", "409", "422", "428"} <= set(patch)
+    assert patch["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
 def test_the_docs_page_is_served_without_any_other_origin(db: None) -> None:
