@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
@@ -156,7 +156,17 @@ def start_next_version(actor: Any, *, label: str | None = None, note: str = "") 
         number=number, label=chosen, based_on=based_on, created_by=_user_or_none(actor)
     )
     version.full_clean()
-    version.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            version.save(force_insert=True)
+    except IntegrityError:
+        # Someone started a version at the same moment; the one-draft index let only one of them in.
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: "Another list version was started at the same moment; edit that draft "
+                "instead."
+            }
+        ) from None
     record_change(actor, version, ChangeAction.CREATE, None, snapshot(version), note)
 
     if based_on is not None:
@@ -257,7 +267,9 @@ def approve_version(actor: Any, list_version: PriorityListVersion, *, note: str 
     # One statement for the whole list (hundreds of lines), with the same effect and history as
     # approve_requirement on each: status approved, version + 1, before and after recorded.
     submitted = list(
-        _with_codes(version.requirements.select_for_update().filter(status=RequirementStatus.SUBMITTED))
+        _with_codes(
+            version.requirements.select_for_update(of=("self",)).filter(status=RequirementStatus.SUBMITTED)
+        )
     )
     now = timezone.now()
     Requirement.objects.filter(pk__in=[r.pk for r in submitted]).update(

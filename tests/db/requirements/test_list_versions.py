@@ -144,3 +144,16 @@ def test_closing_a_line_on_the_current_version_cancels_its_copy_on_the_draft(coo
     assert (
         history_of(copy).last().note == f"Cancelled because {line.reference} was met on list version 2026-11."
     )
+
+
+def test_a_version_started_at_the_same_moment_as_another_is_refused_cleanly(
+    recipient_officer, monkeypatch
+) -> None:
+    """The race the one-draft index settles: the checks passed, but another draft got in first."""
+    records.list_version(status=VersionStatus.DRAFT, label="2026-12")
+    # Let the checks miss the other draft, as they would in the race.
+    monkeypatch.setattr(PriorityListVersion, "full_clean", lambda self, *a, **k: None)
+    monkeypatch.setattr(PriorityListVersion.objects, "select_for_update", PriorityListVersion.objects.none)
+    with pytest.raises(ValidationError, match="started at the same moment"):
+        services.start_next_version(recipient_officer, label="2027-01")
+    assert PriorityListVersion.objects.count() == 1
