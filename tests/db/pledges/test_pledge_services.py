@@ -378,3 +378,24 @@ def test_a_coordinator_records_every_milestone_from_offer_to_receipt(coordinator
         "handed_over",
         "received",
     ]
+
+
+@pytest.mark.parametrize("role", ["viewer", "training_coordinator"])
+@pytest.mark.parametrize(
+    ("status", "milestone"),
+    [
+        ("offered", "committed"),
+        ("offered", "declined"),
+        ("offered", "withdrawn"),
+        ("handed_over", "received"),
+    ],
+)
+def test_viewers_and_training_coordinators_record_no_milestone(request, role, status, milestone) -> None:
+    actor = request.getfixturevalue(role)
+    pledge = records.pledge("DEU", status=status, label=SharingLabel.GREEN)
+    extra = {"quantity_received": 1, "condition": "serviceable"} if milestone == "received" else {}
+    with pytest.raises(PermissionDenied):
+        services.record_milestone(actor, pledge, milestone, 1, **extra)
+    with pytest.raises(PermissionDenied):
+        services.slip_pledge(actor, pledge, days(99), 1)
+    assert Pledge.objects.get(pk=pledge.pk).version == 1
