@@ -8,84 +8,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_capability_areas'),
-        ('logistics', '0001_initial'),
+        ("catalogue", "0002_capability_areas"),
+        ("logistics", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PriorityListVersion',
+            name="PriorityListVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1)])),
-                ('label', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._ /+-]*\\Z', code='invalid_label', message='A list version label starts with a letter or digit, e.g. 2026-11; got %(value)r.')])),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved')], db_index=True, default='draft', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('based_on', models.ForeignKey(blank=True, help_text='The approved version whose open requirements this one started from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successors', to='requirements.prioritylistversion')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        unique=True, validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._ /+-]*\\Z",
+                                code="invalid_label",
+                                message="A list version label starts with a letter or digit, e.g. 2026-11; got %(value)r.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("approved", "Approved")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The approved version whose open requirements this one started from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successors",
+                        to="requirements.prioritylistversion",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Requirement',
+            name="Requirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('reference', models.CharField(db_index=True, max_length=32, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._:/+-]*\\Z', code='invalid_reference', message='A requirement reference starts with a letter or digit and uses only letters, digits and . _ : / + - (no spaces), e.g. UKR-AD-0042; got %(value)r.')])),
-                ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1, message='The quantity must be at least 1; got %(value)s.'), django.core.validators.MaxValueValidator(1000000000, message='The quantity may be at most 1000000000; got %(value)s.')])),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Critical'), (2, 'High'), (3, 'Medium'), (4, 'Routine')], db_index=True)),
-                ('need_by', models.DateField(db_index=True)),
-                ('justification', models.TextField(blank=True, default='')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='draft', max_length=16)),
-                ('package_code', models.CharField(blank=True, db_index=True, max_length=64, null=True)),
-                ('capability_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='catalogue.capabilityarea')),
-                ('carried_from', models.ForeignKey(blank=True, help_text='The same requirement on the version this one was copied from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='carried_to', to='requirements.requirement')),
-                ('destination', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='logistics.location')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='catalogue.family')),
-                ('item', models.ForeignKey(blank=True, help_text='When given, only this item will do; it must belong to the family.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='catalogue.item')),
-                ('list_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='requirements.prioritylistversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "reference",
+                    models.CharField(
+                        db_index=True,
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._:/+-]*\\Z",
+                                code="invalid_reference",
+                                message="A requirement reference starts with a letter or digit and uses only letters, digits and . _ : / + - (no spaces), e.g. UKR-AD-0042; got %(value)r.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1, message="The quantity must be at least 1; got %(value)s."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                1000000000, message="The quantity may be at most 1000000000; got %(value)s."
+                            ),
+                        ]
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Critical"), (2, "High"), (3, "Medium"), (4, "Routine")], db_index=True
+                    ),
+                ),
+                ("need_by", models.DateField(db_index=True)),
+                ("justification", models.TextField(blank=True, default="")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("package_code", models.CharField(blank=True, db_index=True, max_length=64, null=True)),
+                (
+                    "capability_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="catalogue.capabilityarea",
+                    ),
+                ),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The same requirement on the version this one was copied from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carried_to",
+                        to="requirements.requirement",
+                    ),
+                ),
+                (
+                    "destination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="logistics.location",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="catalogue.family",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="When given, only this item will do; it must belong to the family.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="catalogue.item",
+                    ),
+                ),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="requirements.prioritylistversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['list_version_id', 'reference'],
+                "ordering": ["list_version_id", "reference"],
             },
         ),
         migrations.AddConstraint(
-            model_name='prioritylistversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('status',), name='requirements_one_draft_version', violation_error_message='Another priority-list version is already a draft; approve it first.'),
+            model_name="prioritylistversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("status",),
+                name="requirements_one_draft_version",
+                violation_error_message="Another priority-list version is already a draft; approve it first.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prioritylistversion',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('approved_at__isnull', False), _connector='OR'), name='requirements_approved_version_has_date', violation_error_message='An approved list version records when it was approved.'),
+            model_name="prioritylistversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("approved_at__isnull", False), _connector="OR"),
+                name="requirements_approved_version_has_date",
+                violation_error_message="An approved list version records when it was approved.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['list_version', 'status'], name='requirements_version_status'),
+            model_name="requirement",
+            index=models.Index(fields=["list_version", "status"], name="requirements_version_status"),
         ),
         migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['list_version', 'priority', 'need_by'], name='requirements_version_prio'),
+            model_name="requirement",
+            index=models.Index(
+                fields=["list_version", "priority", "need_by"], name="requirements_version_prio"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.UniqueConstraint(fields=('list_version', 'reference'), name='requirements_reference_unique_per_version', violation_error_message='This reference is already used on this list version.'),
+            model_name="requirement",
+            constraint=models.UniqueConstraint(
+                fields=("list_version", "reference"),
+                name="requirements_reference_unique_per_version",
+                violation_error_message="This reference is already used on this list version.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='requirements_quantity_positive'),
+            model_name="requirement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="requirements_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 4)), name='requirements_priority_1_to_4'),
+            model_name="requirement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__gte", 1), ("priority__lte", 4)),
+                name="requirements_priority_1_to_4",
+            ),
         ),
     ]
