@@ -19,6 +19,8 @@ common lives here so that each door answers in the same way:
   ``PermissionDenied``                        403
   ``StaleVersion``                            409     ``current_version`` and an ``ETag`` header
   ``InvalidTransition``                       409     ``allowed_transitions``
+  ``IntegrityError`` (a race the services'    409     asks to read again and retry
+  own checks could not see)
   :class:`VersionRequired`                    428     names the missing ``version``
   =========================================  ======  =====================================================
 
@@ -39,6 +41,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
@@ -299,6 +302,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _invalid_transition(request: HttpRequest, exc: domain_errors.InvalidTransition) -> HttpResponse:
         allowed = [str(state) for state in _allowed_transitions(exc)]
         return respond(request, 409, _body(str(exc), allowed_transitions=allowed))
+
+    @api.exception_handler(IntegrityError)
+    def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # The services validate uniqueness first; this is a race with a change committed at the same moment.
+        # The database's own message is not passed on: it could name a record the user may not see.
+        detail = (
+            "The change conflicts with another one stored at the same moment (a code or reference taken, "
+            "a record changed): read the records again and retry."
+        )
+        return respond(request, 409, _body(detail))
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

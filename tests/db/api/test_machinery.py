@@ -253,3 +253,29 @@ def test_an_offset_beyond_the_end_answers_an_empty_page_with_the_count(api_as: A
     assert answer.status == 200
     assert answer.json["items"] == []
     assert answer.json["count"] == Nation.objects.count()
+
+
+def test_a_race_caught_by_the_database_gets_409_without_the_databases_message(
+    api_as: Any, coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import IntegrityError
+
+    from pledgeflow.catalogue import services
+
+    def racing(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError('duplicate key value violates unique constraint "secret_red_pledge_key"')
+
+    monkeypatch.setattr(services, "create_family", racing)
+    body = {"code": "drones-fpv", "name": "FPV drones", "capability_area": "drones"}
+    answer = api_as(coordinator).post("/catalogue/families", body)
+    assert answer.status == 409
+    assert "secret" not in answer.response.content.decode()
+    assert "retry" in answer.json["detail"]
+
+
+def test_a_duplicate_code_is_refused_naming_the_code(api_as: Any, coordinator: Any) -> None:
+    factories.family("drones-fpv", area="drones")
+    body = {"code": "drones-fpv", "name": "FPV drones", "capability_area": "drones"}
+    answer = api_as(coordinator).post("/catalogue/families", body)
+    assert answer.status == 422
+    assert answer.error_fields() == {"code"}
