@@ -369,3 +369,16 @@ def test_the_pledge_rules_of_the_record_apply_to_imported_pledges(counts: Any) -
         "pledges[2].origin: Location 'DEP-DEU' is retired; choose an active origin",
     ]
     assert counts() == before
+
+
+def test_the_import_command_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(encode(document()))))
+
+    assert main(["import", "-"]) == 0
+    assert "Imported standard input" in capsys.readouterr().out
+    assert Pledge.objects.count() == 2
