@@ -89,6 +89,8 @@ DATABASES = {"default": _database(CONFIG.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The only password backend: it refuses locked accounts before checking the password (docs/roles.md).
+AUTHENTICATION_BACKENDS = ["pledgeflow.accounts.backends.LockoutBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
