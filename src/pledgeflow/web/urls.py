@@ -1,4 +1,4 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: one module per area under ``pledgeflow.web.pages``."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -10,4 +10,10 @@ urlpatterns = [
     path("accounts/sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pledgeflow.web.pages.overview")),
+    path("", include("pledgeflow.web.pages.records")),
+    path("", include("pledgeflow.web.pages.planning")),
+    path("", include("pledgeflow.web.pages.donor")),
+    path("", include("pledgeflow.web.pages.recipient")),
+    path("", include("pledgeflow.web.pages.burden")),
 ]

@@ -1,0 +1,1 @@
+"""Page modules, one per area of the interface; each has ``urlpatterns``."""

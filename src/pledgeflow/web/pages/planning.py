@@ -1,0 +1,5 @@
+"""Pages of this area (filled in as the area is built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
