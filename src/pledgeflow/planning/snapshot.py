@@ -97,9 +97,18 @@ def build_snapshot(start: dt.date | None = None) -> Snapshot:
     start = start or timezone.now().date()
     notes: list[str] = []
     version = current_list_version()
+    # Plain rows rather than model instances: a snapshot reads every open pledge and need, often tens of
+    # thousands, and building model objects for them costs more than the planning itself.
     requirements = list(
-        Requirement.objects.filter(list_version=version, status=RequirementStatus.APPROVED).select_related(
-            "family", "item", "destination"
+        Requirement.objects.filter(list_version=version, status=RequirementStatus.APPROVED).values_list(
+            "pk",
+            "reference",
+            "family__code",
+            "item__code",
+            "quantity",
+            "priority",
+            "need_by",
+            "destination__code",
         )
         if version is not None
         else []
@@ -107,11 +116,16 @@ def build_snapshot(start: dt.date | None = None) -> Snapshot:
     if version is None:
         notes.append("No priority-list version is approved yet: the snapshot has no requirements.")
     pledges = list(
-        Pledge.objects.filter(status__in=PLANNABLE_STATUSES)
-        .select_related("item", "origin")
-        .prefetch_related("allowed_destinations")
+        Pledge.objects.filter(status__in=PLANNABLE_STATUSES).values_list(
+            "pk", "reference", "donor_id", "item__code", "quantity", "available", "origin__code"
+        )
     )
-    pledge_ids = {p.reference for p in pledges}
+    destinations: dict[int, list[str]] = defaultdict(list)
+    for pledge_pk, code in Pledge.allowed_destinations.through.objects.filter(
+        pledge__status__in=PLANNABLE_STATUSES
+    ).values_list("pledge_id", "location__code"):
+        destinations[pledge_pk].append(code)
+    pledge_ids = {p[1] for p in pledges}
 
     # Accepted proposals, by the requirement's reference (a reference follows one need across list versions).
     accepted_on_pair: dict[tuple[str, str], int] = defaultdict(int)
@@ -127,44 +141,43 @@ def build_snapshot(start: dt.date | None = None) -> Snapshot:
 
     requirement_docs: list[dict[str, Any]] = []
     requirement_pks: dict[str, int] = {}
-    for r in requirements:
-        remaining = r.quantity - gone_to_requirement.get(r.reference, 0)
+    for pk, reference, family, item, quantity, priority, need_by, destination in requirements:
+        remaining = quantity - gone_to_requirement.get(reference, 0)
         if remaining <= 0:
             notes.append(
-                f"Requirement {r.reference} is left out: its {r.quantity} units are all dispatched or "
+                f"Requirement {reference} is left out: its {quantity} units are all dispatched or "
                 "delivered under accepted proposals."
             )
             continue
         doc: dict[str, Any] = {
-            "id": r.reference,
-            "family": r.family.code,
+            "id": reference,
+            "family": family,
             "quantity": remaining,
-            "priority": int(r.priority),
-            "need_by": r.need_by.isoformat(),
-            "destination": r.destination.code,
+            "priority": int(priority),
+            "need_by": need_by.isoformat(),
+            "destination": destination,
         }
-        if r.item_id is not None:
-            doc["item"] = r.item.code
+        if item is not None:
+            doc["item"] = item
         requirement_docs.append(doc)
-        requirement_pks[r.reference] = r.pk
+        requirement_pks[reference] = pk
     requirement_ids = set(requirement_pks)
 
     pledge_docs: list[dict[str, Any]] = []
     pledge_pks: dict[str, int] = {}
-    for p in pledges:
+    for pk, reference, donor, item, quantity, available, origin in pledges:
         doc = {
-            "id": p.reference,
-            "donor": p.donor_id,
-            "item": p.item.code,
-            "quantity": p.quantity,
-            "available": p.available.isoformat(),
-            "origin": p.origin.code,
+            "id": reference,
+            "donor": donor,
+            "item": item,
+            "quantity": quantity,
+            "available": available.isoformat(),
+            "origin": origin,
         }
-        destinations = sorted(location.code for location in p.allowed_destinations.all())
-        if destinations:
-            doc["destinations"] = destinations
+        if destinations.get(pk):
+            doc["destinations"] = sorted(destinations[pk])
         pledge_docs.append(doc)
-        pledge_pks[p.reference] = p.pk
+        pledge_pks[reference] = pk
 
     locked: dict[tuple[str, str], int] = {}
     for pair, quantity in accepted_on_pair.items():
