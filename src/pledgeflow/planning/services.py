@@ -213,8 +213,7 @@ def execute_plan_run(
             ) from exc
         progress.span(5, 95)
         plan = make_plan(scenario, progress=progress, planners=planners)
-        progress.span(95, 100)
-        progress(0.0, "storing the allocations")
+        PlanRun.objects.filter(pk=run.pk).update(progress=95, progress_message="storing the allocations")
         return _store_success(run.pk, snapshot, plan)
     except Exception as exc:
         logger.exception("Plan run %s failed.", run.number)
