@@ -60,8 +60,9 @@ DESTINATIONS: tuple[tuple[str, str, int, int, int], ...] = (
 # Donors close enough to drive straight to Lviv (days) without passing a hub.
 DIRECT_TO_LVIV: dict[str, int] = {"POL": 2, "SVK": 2, "ROU": 3, "CZE": 3}
 
-# Pledges a donor of median GDP makes before the total is scaled up to TARGET_PLEDGES.
-_DEFAULT_EU_GDP = 1500.0  # The EU gives through its own budget lines, roughly a large member's share.
+# The EU's GDP is its members' GDP; what it gives through its own budget lines (the European Peace Facility,
+# joint ammunition procurement) is sized like a large member state's contribution instead.
+_EU_SIZING_GDP = 1500.0
 
 _PRIORITY_WEIGHTS = ((1, 18), (2, 34), (3, 32), (4, 16))
 _LABEL_WEIGHTS = (("CLEAR", 14), ("GREEN", 36), ("AMBER", 30), ("AMBER+STRICT", 12), ("RED", 8))
@@ -264,7 +265,7 @@ def liaison_username(donor: str) -> str:
 def generate(gdp_usd_bn: dict[str, float], today: date, seed: int = DEFAULT_SEED) -> DemoData:
     """Draw the demo for the day ``today`` from ``seed``; ``gdp_usd_bn`` sizes each donor (code -> US$ bn).
 
-    Donors without a GDP figure (the EU) are sized as a large member state.
+    The EU (whose GDP is its members') and donors without a GDP figure are sized as a large member state.
     """
     rng = random.Random(seed)
     locations, routes = _network()
@@ -453,9 +454,16 @@ def _replace(r: DemoRequirement, **changes: object) -> DemoRequirement:
 # -- pledges ----------------------------------------------------------------------------------------------
 
 
+def _sizing_gdp(gdp_usd_bn: dict[str, float], code: str) -> float:
+    """The GDP (US$ bn) that sizes a donor's pledges; the EU and donors without a figure: a large state's."""
+    if code == "EUU":
+        return _EU_SIZING_GDP
+    return float(gdp_usd_bn.get(code) or _EU_SIZING_GDP)
+
+
 def _pledge_counts(gdp_usd_bn: dict[str, float]) -> dict[str, int]:
     """Pledges per donor: proportional to GDP^0.7, at least three each, adding up to TARGET_PLEDGES."""
-    gdp = {d.code: float(gdp_usd_bn.get(d.code) or _DEFAULT_EU_GDP) for d in DONORS}
+    gdp = {d.code: _sizing_gdp(gdp_usd_bn, d.code) for d in DONORS}
     weight = {code: value**0.7 for code, value in gdp.items()}
     floor = 3
     spare = TARGET_PLEDGES - floor * len(DONORS)
@@ -471,14 +479,14 @@ def _pledge_counts(gdp_usd_bn: dict[str, float]) -> dict[str, int]:
 
 def _pledges(rng: random.Random, today: date, gdp_usd_bn: dict[str, float]) -> tuple[DemoPledge, ...]:
     counts = _pledge_counts(gdp_usd_bn)
-    median_gdp = sorted(float(gdp_usd_bn.get(d.code) or _DEFAULT_EU_GDP) for d in DONORS)[len(DONORS) // 2]
+    median_gdp = sorted(_sizing_gdp(gdp_usd_bn, d.code) for d in DONORS)[len(DONORS) // 2]
     items = {i.code: i for i in ITEMS}
     families = {f.code: f for f in FAMILIES}
     nations = [d.code for d in DONORS if d.code != "EUU"]
     destinations = [d[0] for d in DESTINATIONS]
     out: list[DemoPledge] = []
     for donor in DONORS:
-        gdp = float(gdp_usd_bn.get(donor.code) or _DEFAULT_EU_GDP)
+        gdp = _sizing_gdp(gdp_usd_bn, donor.code)
         scale = min(3.0, max(0.3, (gdp / median_gdp) ** 0.3))
         choices = donor_items(donor)
         # A donor's signature systems come up twice as often as the common extras.
