@@ -1,6 +1,6 @@
 """``pledgeflow import FILE`` and ``pledgeflow export -o FILE``: scenario documents in and out of the record.
 
-    pledgeflow import SCENARIO.json [--family-area AREA] [--dry-run]
+    pledgeflow import SCENARIO.json [--family-area AREA] [--dry-run] [--as USERNAME]
     pledgeflow export -o SCENARIO.json [--start YYYY-MM-DD] [--list-version LABEL] [--with-locks]
 
 Import checks the whole document first (the scenario contract, then the record's own rules) and either writes
@@ -48,6 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="capability area (e.g. artillery) for families neither the catalogue nor pledgeflow knows",
     )
     imp.add_argument("--dry-run", action="store_true", help="check and count, but write nothing")
+    imp.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="record the import in the history as this coordinator's (default: the system)",
+    )
     imp.set_defaults(func=run_import)
 
     exp = sub.add_parser(
@@ -103,11 +109,22 @@ def run_import(args: argparse.Namespace) -> int:
     if problem:
         print(f"pledgeflow import: {problem}", file=sys.stderr)
         return EXIT_FAILURE
+    from pledgeflow.accounts.models import User
+    from pledgeflow.accounts.permissions import is_coordinator
     from pledgeflow.engine.errors import ScenarioError
     from pledgeflow.interchange import import_scenario
 
+    actor = None
+    if args.as_user:
+        actor = User.objects.filter(username=args.as_user).first()
+        if actor is None or not is_coordinator(actor):
+            print(
+                f"pledgeflow import: --as {args.as_user!r} must name an active coordinator's account",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
     try:
-        result = import_scenario(data, None, family_area=args.family_area, dry_run=args.dry_run)
+        result = import_scenario(data, actor, family_area=args.family_area, dry_run=args.dry_run)
     except ScenarioError as exc:
         count = len(exc.errors)
         print(

@@ -382,3 +382,18 @@ def test_the_import_command_reads_standard_input(
     assert main(["import", "-"]) == 0
     assert "Imported standard input" in capsys.readouterr().out
     assert Pledge.objects.count() == 2
+
+
+def test_the_import_command_can_record_a_coordinator_as_the_author(
+    tmp_path: Path, coordinator: Any, liaison_deu: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_bytes(encode(document()))
+
+    assert main(["import", str(path), "--as", "liaison-deu"]) == 2
+    assert "must name an active coordinator's account" in capsys.readouterr().err
+    assert not Pledge.objects.exists()
+
+    assert main(["import", str(path), "--as", coordinator.username]) == 0
+    pledge = Pledge.objects.get(reference="DEU-0001")
+    assert ChangeRecord.objects.get(entity="pledges.pledge", object_id=str(pledge.pk)).actor == coordinator
