@@ -257,3 +257,21 @@ def test_a_failed_run_tells_donors_only_that_it_failed(
     assert "disk full" in as_(coordinator).get(f"/plan-runs/{run_id}").json["error"]
     donor_view = as_(liaison_deu).get(f"/plan-runs/{run_id}").json
     assert donor_view["status"] == "failed" and "disk full" not in donor_view["error"]
+
+
+def test_list_endpoints_take_the_same_number_of_queries_whatever_the_number_of_rows(
+    published: PlanRun, coordinator, liaison_deu, as_: Any, django_assert_max_num_queries: Any
+) -> None:
+    client, donor = as_(coordinator), as_(liaison_deu)
+    paths = [
+        (client, "/plan-runs"),
+        (client, f"/plan-runs/{published.pk}/allocations"),
+        (donor, f"/plan-runs/{published.pk}/allocations"),
+        (client, "/proposals"),
+        (donor, "/proposals"),
+    ]
+    # The token look-up, the run, a count and a page (3 allocations, 3 proposals): never a query per row.
+    for who, path in paths:
+        who.get(path)  # the token's last-use stamp is written once a minute: take it out of the count
+        with django_assert_max_num_queries(5):
+            assert who.get(path).status == 200
