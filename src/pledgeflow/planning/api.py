@@ -13,15 +13,18 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from pledgeflow.core.api_support import (
+    ChangeOut,
     PageParams,
     actor,
     error_responses,
+    history_page,
     order_by,
     page_schema,
     paginate,
     set_etag,
 )
 from pledgeflow.core.errors import PermissionDenied
+from pledgeflow.core.services import history_of
 from pledgeflow.planning import selectors, services
 from pledgeflow.planning.schemas import (
     AcceptIn,
@@ -112,6 +115,15 @@ def get_plan(request: HttpRequest, run_id: int) -> Any:
         raise PermissionDenied("Only coordinators read a run's plan document: it lists every pledge.")
     run = selectors.get_run(user, run_id, with_documents=True)
     return run.plan or {}
+
+
+@router.get("/plan-runs/{run_id}/history", response={200: page_schema(ChangeOut), **_READ})
+def run_history(request: HttpRequest, run_id: int, page: Query[PageParams]) -> Any:
+    """The run's status changes and publication, oldest first (coordinators: errors name pledges)."""
+    user = actor(request)
+    if not selectors.may_read_run_details(user):
+        raise PermissionDenied("Only coordinators read a run's history: its errors name pledges.")
+    return history_page(history_of(selectors.get_run(user, run_id)), page)
 
 
 @router.get(
@@ -205,6 +217,12 @@ def get_proposal(request: HttpRequest, proposal_id: int, response: HttpResponse)
     proposal = selectors.get_proposal(actor(request), proposal_id)
     set_etag(response, proposal.version)
     return proposal_out(proposal)
+
+
+@router.get("/proposals/{proposal_id}/history", response={200: page_schema(ChangeOut), **_READ})
+def proposal_history(request: HttpRequest, proposal_id: int, page: Query[PageParams]) -> Any:
+    """Every change to the proposal (made, accepted, declined, superseded), oldest first."""
+    return history_page(history_of(selectors.get_proposal(actor(request), proposal_id)), page)
 
 
 @router.post(

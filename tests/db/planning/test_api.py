@@ -275,3 +275,19 @@ def test_list_endpoints_take_the_same_number_of_queries_whatever_the_number_of_r
         who.get(path)  # the token's last-use stamp is written once a minute: take it out of the count
         with django_assert_max_num_queries(5):
             assert who.get(path).status == 200
+
+
+def test_the_history_of_a_proposal_and_of_a_run_can_be_read(
+    published: PlanRun, coordinator, liaison_deu, liaison_fra, as_: Any
+) -> None:
+    proposal = published.proposals.get(pledge__reference="DEU-0001")
+    as_(liaison_deu).post(f"/proposals/{proposal.pk}/accept", {})
+    history = as_(liaison_deu).get(f"/proposals/{proposal.pk}/history").json["items"]
+    assert [(h["action"], h["actor"]) for h in history] == [
+        ("create", "cell-coordinator"),
+        ("transition", "liaison-deu"),
+    ]
+    assert as_(liaison_fra).get(f"/proposals/{proposal.pk}/history").status == 404
+    run_history = as_(coordinator).get(f"/plan-runs/{published.pk}/history").json["items"]
+    assert [h["action"] for h in run_history] == ["create", "transition", "transition", "publish"]
+    assert as_(liaison_deu).get(f"/plan-runs/{published.pk}/history").status == 403
