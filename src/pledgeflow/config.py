@@ -1,12 +1,12 @@
 """Configuration in one place, read from the environment once at start-up.
 
-| variable | meaning | default |
-|---|---|---|
-| ``PLEDGEFLOW_DATABASE_URL`` | ``sqlite:///path/to/file.sqlite3`` or ``postgresql://user@host:port/db`` | ``sqlite:///<home>/pledgeflow.sqlite3`` |
-| ``PLEDGEFLOW_HOME`` | folder for the local database and other state | ``./var`` |
-| ``PLEDGEFLOW_SECRET_KEY`` | Django's signing key; ``pledgeflow serve`` refuses to start without one | none |
-| ``PLEDGEFLOW_ALLOWED_HOSTS`` | comma-separated host names the server answers to | ``127.0.0.1,localhost`` |
-| ``PLEDGEFLOW_DEBUG`` | ``1`` shows Django's debug pages; never in production | ``0`` |
+- ``PLEDGEFLOW_DATABASE_URL``: ``sqlite:///path/to/file.sqlite3`` or ``postgresql://user@host:port/db``
+  (default ``sqlite:///<home>/pledgeflow.sqlite3``).
+- ``PLEDGEFLOW_HOME``: folder for the local database and other state (default ``./var``).
+- ``PLEDGEFLOW_SECRET_KEY``: Django's signing key; ``pledgeflow serve`` refuses to start without one.
+- ``PLEDGEFLOW_ALLOWED_HOSTS``: comma-separated host names the server answers to (default
+  ``127.0.0.1,localhost``).
+- ``PLEDGEFLOW_DEBUG``: ``1`` shows Django's debug pages; never in production (default ``0``).
 
 Nothing here connects to anything.
 """
@@ -51,7 +51,9 @@ def load(environ: dict[str, str] | None = None) -> Config:
             f"PLEDGEFLOW_DATABASE_URL={database_url!r} is not supported: "
             "use sqlite:///path/to/file.sqlite3 or postgresql://user@host:port/dbname"
         )
-    hosts = tuple(h.strip() for h in env.get("PLEDGEFLOW_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip())
+    hosts = tuple(
+        h.strip() for h in env.get("PLEDGEFLOW_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    )
     return Config(
         home=home,
         database_url=database_url,

@@ -19,7 +19,7 @@ CHROMIUM = os.environ.get("PLEDGEFLOW_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same thread are safe.
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"Browser tests are required (PLEDGEFLOW_REQUIRE_BROWSER=1) but {CHROMIUM} is missing: "
             "apt-get update && apt-get install -y chromium"
         )
-    skip = pytest.mark.skip(reason="Chromium is not installed: run `apt-get install -y chromium` to enable browser tests")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed: run `apt-get install -y chromium` to enable browser tests"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -89,7 +91,12 @@ def check_accessibility(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -43,14 +43,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start-up")
     serve.set_defaults(func=run_serve)
 
-    worker = sub.add_parser("worker", help="run the background task worker alone (plan runs and other long work)")
+    worker = sub.add_parser(
+        "worker", help="run the background task worker alone (plan runs and other long work)"
+    )
     worker.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
     worker.set_defaults(func=run_worker)
 
 
 def _add_server_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+    )
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     p.add_argument("--no-worker", action="store_true", help="do not start the background task worker")
 
@@ -102,7 +106,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if cfg.secret_key_is_placeholder:
         print(
             "PLEDGEFLOW_SECRET_KEY is not set: pledgeflow serve needs a long random secret, e.g.\n"
-            "  export PLEDGEFLOW_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
+            '  export PLEDGEFLOW_SECRET_KEY="$(python3 -c '
+            "'import secrets; print(secrets.token_urlsafe(50))')\"",
             file=sys.stderr,
         )
         return 2
@@ -147,7 +152,10 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "pledgeflow", "worker"])
         print(f"Task worker started (pid {worker.pid}).")
-    print(f"Serving on http://{args.host}:{args.port}/  (API docs: /api/v1/docs) - press Ctrl+C to stop.", flush=True)
+    print(
+        f"Serving on http://{args.host}:{args.port}/  (API docs: /api/v1/docs) - press Ctrl+C to stop.",
+        flush=True,
+    )
     try:
         _Gunicorn(
             {

@@ -75,7 +75,8 @@ def _database(url: str) -> dict[str, object]:
     db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         Path(str(db["NAME"])).parent.mkdir(parents=True, exist_ok=True)
-        # A web server and a task worker write at once: WAL and IMMEDIATE transactions avoid "database is locked".
+        # A web server and a task worker write at once: WAL and IMMEDIATE transactions avoid
+        # "database is locked".
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
