@@ -1,8 +1,9 @@
 """The ``pledgeflow`` command.
 
-Each sub-command lives in its own module of this package and exposes ``register(subparsers)``, which adds
-its parser and sets ``func`` to a callable taking the parsed arguments and returning the exit status. Commands that
-touch the database call :func:`pledgeflow.cli.django_setup.setup` first; engine commands never import Django.
+Each sub-command lives in its own module of this package and exposes ``register(subparsers)``, which
+adds its parser and sets ``func`` to a callable taking the parsed arguments and returning the exit
+status. Commands that touch the database call :func:`pledgeflow.cli.django_setup.setup` first; engine
+commands never import Django.
 
 Exit statuses: 0 success, 1 failure, 2 invalid input (the error lists say what and where).
 """
