@@ -90,17 +90,9 @@ class BearerTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``: an API token made with ``pledgeflow token create``.
 
     Tokens are stored hashed; the accounts service checks the hash, refuses revoked or expired tokens and
-    records when the token was last used.
+    records when the token was last used. Another scheme in the header (e.g. Basic, added by a proxy in front)
+    is left alone: the session may still authenticate the request.
     """
-
-    def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get(self.header)
-        if header and not header.lower().startswith("bearer "):
-            raise AuthenticationError(
-                message="The Authorization header must read 'Bearer <token>' (create a token with "
-                "`pledgeflow token create`)."
-            )
-        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         """Answer the token's user, or refuse with 401 if the token is unknown, revoked or expired."""

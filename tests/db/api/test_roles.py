@@ -110,7 +110,7 @@ def create_route(client: ApiClient) -> Answer:
 
 #: operation -> status per role, in the order of ROLES.
 MATRIX: dict[Callable[[ApiClient], Answer], tuple[int, ...]] = {
-    #                     coordinator liaison_deu liaison_fra recipient training viewer
+    # (coordinator, liaison_deu, liaison_fra, recipient_officer, training_coordinator, viewer)
     read_pledges: (200, 200, 200, 200, 200, 200),
     create_pledge: (201, 201, 403, 403, 403, 403),
     change_pledge: (200, 200, 403, 403, 403, 403),
