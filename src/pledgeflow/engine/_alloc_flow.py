@@ -40,7 +40,7 @@ from pledgeflow.engine.errors import PlanError
 Progress = Callable[[float, str], None]
 
 #: Families are solved in batches of at least this many arcs (fewer solver calls, same optimum).
-BATCH_ARCS = 50_000
+BATCH_ARCS = 20_000
 #: Networks with at least this many arcs are solved in parallel processes, at most MAX_PROCESSES of them.
 PARALLEL_ARCS = 300_000
 MAX_PROCESSES = 4

@@ -40,7 +40,7 @@ __all__ = [
 Progress = Callable[[float, str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Allocation:
     """``quantity`` units of ``pledge`` go to ``requirement``, arriving on ``arrival``, ``days_late`` late."""
 
@@ -224,14 +224,16 @@ def _result(a: Arrays, pledge: IntArray, requirement: IntArray, quantity: IntArr
     if (unmet_q < 0).any() or (spare_q < 0).any():
         raise PlanError("internal error: a plan gives or receives more than a quantity; please report it")
     pids, rids = a.pledge_ids, a.requirement_ids
-    fromordinal = date.fromordinal
+    # Few distinct days: build each date once.
+    days, day_index = np.unique(arrive, return_inverse=True)
+    day_of = [date.fromordinal(int(t)) for t in days.tolist()]
     allocations = tuple(
-        Allocation(pids[p], rids[r], q, fromordinal(t), d)
+        Allocation(pids[p], rids[r], q, day_of[t], d)
         for p, r, q, t, d in zip(
             pledge.tolist(),
             requirement.tolist(),
             quantity.tolist(),
-            arrive.tolist(),
+            day_index.tolist(),
             late.tolist(),
             strict=True,
         )
