@@ -93,7 +93,7 @@ def list_runs(request: HttpRequest, filters: Query[RunFilters], page: Query[Page
 def get_run(request: HttpRequest, run_id: int) -> Any:
     """One plan run: status and progress, then its objective and summary against the baseline."""
     user = actor(request)
-    run = selectors.get_run(user, run_id, with_documents=True)
+    run = selectors.get_run(user, run_id)
     return run_out(run, details=selectors.may_read_run_details(user), summary=True)
 
 
@@ -187,7 +187,7 @@ def publish_run(request: HttpRequest, run_id: int) -> Any:
     """Publish a succeeded run (coordinators): its allocations become proposals to the donors."""
     user = actor(request)
     services.publish_run(user, run_id)
-    return run_out(selectors.get_run(user, run_id, with_documents=True), details=True, summary=True)
+    return run_out(selectors.get_run(user, run_id), details=True, summary=True)
 
 
 @router.get("/plan-locks", response={200: page_schema(LockOut), **error_responses(401, 403, 422)})

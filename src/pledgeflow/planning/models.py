@@ -63,6 +63,11 @@ class PlanRun(models.Model):
     plan = models.JSONField(
         null=True, blank=True, encoder=DjangoJSONEncoder, help_text="The plan-v1 document."
     )
+    summary = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the plan achieves per priority beside the baseline (read without the whole plan).",
+    )
     objective = models.BigIntegerField(null=True, blank=True)
     baseline_objective = models.BigIntegerField(null=True, blank=True)
     previous = models.ForeignKey(

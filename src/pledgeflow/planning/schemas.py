@@ -264,15 +264,8 @@ def run_out(run: Any, *, details: bool, summary: bool = False) -> dict[str, Any]
         out["scenario_sha256"] = run.scenario_sha256
     elif run.error:
         out["error"] = "The run failed; a coordinator can read why."
-    if summary and run.plan:
-        plan = run.plan
-        out["summary"] = {
-            "by_priority": plan["summary"]["by_priority"],
-            "baseline_by_priority": plan["baseline"]["summary"]["by_priority"],
-            "allocations": len(plan["allocations"]),
-            "units_unmet": sum(int(u["quantity"]) for u in plan["unmet"]),
-            "units_unallocated": sum(int(u["quantity"]) for u in plan["unallocated"]),
-        }
+    if summary and run.summary:
+        out["summary"] = run.summary
     return out
 
 

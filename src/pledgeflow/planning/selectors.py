@@ -49,7 +49,7 @@ def list_runs(viewer: Any, status: str | None = None) -> QuerySet[PlanRun]:
     require(is_signed_in(viewer), "Sign in to read plan runs.")
     runs = (
         PlanRun.objects.select_related("created_by", "published_by", "previous")
-        .defer("snapshot", "plan")
+        .defer("snapshot", "plan", "summary")
         .annotate(allocation_count=Count("allocations"))
     )
     if status is not None:

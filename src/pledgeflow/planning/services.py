@@ -263,6 +263,17 @@ def _previous_succeeded(run: PlanRun) -> PlanRun | None:
     )
 
 
+def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
+    """The figures a run shows: units per priority (required, on time, late, unmet) beside the baseline's."""
+    return {
+        "by_priority": plan["summary"]["by_priority"],
+        "baseline_by_priority": plan["baseline"]["summary"]["by_priority"],
+        "allocations": len(plan["allocations"]),
+        "units_unmet": sum(int(u["quantity"]) for u in plan["unmet"]),
+        "units_unallocated": sum(int(u["quantity"]) for u in plan["unallocated"]),
+    }
+
+
 def _store_success(run_id: int, snapshot: Snapshot, plan: dict[str, Any]) -> PlanRun:
     """Plan, allocations and the succeeded status, all in one transaction: all of them or none."""
     with transaction.atomic():
@@ -272,6 +283,7 @@ def _store_success(run_id: int, snapshot: Snapshot, plan: dict[str, Any]) -> Pla
         run.snapshot = snapshot.document
         run.plan = plan
         run.scenario_sha256 = str(plan.get("scenario_sha256", ""))
+        run.summary = plan_summary(plan)
         run.objective = int(plan["objective"])
         run.baseline_objective = int(plan["baseline"]["objective"])
         run.notes = snapshot.notes
