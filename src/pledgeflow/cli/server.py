@@ -148,6 +148,10 @@ def _describe_database() -> str:
 
 def _serve(args: argparse.Namespace) -> int:
     """Run gunicorn in this process and the task worker as a child; stop the child on exit."""
+    from django.core.management import call_command
+
+    # Collected static files are served by WhiteNoise with far-future caching: quick on a slow link.
+    call_command("collectstatic", interactive=False, verbosity=0)
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "pledgeflow", "worker"])
