@@ -150,7 +150,7 @@ def _serve(args: argparse.Namespace) -> int:
     """Run gunicorn in this process and the task worker as a child; stop the child on exit."""
     from django.core.management import call_command
 
-    # Collected static files are served by WhiteNoise with far-future caching: quick on a slow link.
+    # WhiteNoise serves the collected files from one folder, from memory-mapped files, without the finders.
     call_command("collectstatic", interactive=False, verbosity=0)
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
