@@ -150,7 +150,7 @@ def _serve(args: argparse.Namespace) -> int:
     """Run gunicorn in this process and the task worker as a child; stop the child on exit."""
     from django.core.management import call_command
 
-    # WhiteNoise serves the collected files from one folder, from memory-mapped files, without the finders.
+    # WhiteNoise then serves the files from one folder instead of searching every app's static folder.
     call_command("collectstatic", interactive=False, verbosity=0)
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
