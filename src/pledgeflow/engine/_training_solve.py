@@ -67,7 +67,12 @@ def solve_component(
     for i in indexes:
         task = tasks[i]
         hinted = hint.get(i)
+        if task.needs_nothing:
+            offset += task.late_cost(0)  # complete on the start, nothing to decide
+            continue
         offset += task.unmet_cost
+        if task.impossible:
+            continue
         chains = all_chains(task, sessions, CHAIN_LIMIT)
         if chains is not None:
             # One literal per valid chain: precedence and overlap are then exact, not relaxed.
@@ -119,6 +124,8 @@ def solve_component(
     chains: dict[int, Chain] = {}
     for i in indexes:
         task = tasks[i]
+        if task.needs_nothing or task.impossible:
+            continue
         if i in picks:
             chosen = next((chain for var, chain in picks[i] if solver.boolean_value(var)), None)
             if chosen is not None:
@@ -176,7 +183,10 @@ def _objective(
     for i in indexes:
         task = tasks[i]
         chain = chains.get(i)
-        total += task.unmet_cost if chain is None else task.late_cost(sessions[chain[-1]].end)
+        if task.needs_nothing:
+            total += task.late_cost(0)
+        else:
+            total += task.unmet_cost if chain is None else task.late_cost(sessions[chain[-1]].end)
     return total
 
 
