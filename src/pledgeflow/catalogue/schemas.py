@@ -12,6 +12,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from pledgeflow.catalogue.choices import SupplyClass
+from pledgeflow.core.api_support import InputSchema
 
 
 class CapabilityAreaOut(Schema):
@@ -38,7 +39,7 @@ class FamilyOut(Schema):
         return obj.capability_area.code
 
 
-class FamilyIn(Schema):
+class FamilyIn(InputSchema):
     """A new family."""
 
     code: str = Field(examples=["155mm-artillery-ammunition"])
@@ -47,7 +48,7 @@ class FamilyIn(Schema):
     description: str = ""
 
 
-class FamilyPatch(Schema):
+class FamilyPatch(InputSchema):
     """Changes to a family: only the fields sent change. ``version`` (or If-Match) is required."""
 
     code: str | None = None
@@ -93,7 +94,7 @@ class ItemOut(Schema):
         return obj.family.capability_area.code
 
 
-class ItemIn(Schema):
+class ItemIn(InputSchema):
     """A new item, in an active family."""
 
     code: str = Field(examples=["dm121-155mm"])
@@ -105,7 +106,7 @@ class ItemIn(Schema):
     nsn: str | None = Field(None, examples=["1320-12-345-6789"], description="13 digits, dashes optional.")
 
 
-class ItemPatch(Schema):
+class ItemPatch(InputSchema):
     """Changes to an item: only the fields sent change. ``version`` (or If-Match) is required."""
 
     code: str | None = None

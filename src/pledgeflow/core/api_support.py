@@ -50,6 +50,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+from pydantic import ConfigDict
 
 from pledgeflow.core import errors as domain_errors
 
@@ -63,6 +64,7 @@ __all__ = [
     "ChangeOut",
     "ErrorItem",
     "ErrorOut",
+    "InputSchema",
     "PageParams",
     "SessionCsrfAuth",
     "VersionIn",
@@ -228,6 +230,8 @@ def _ninja_validation_items(exc: NinjaValidationError) -> list[dict[str, str]]:
         message = str(error.get("msg", "Invalid value."))
         if error.get("type") == "missing":
             message = "This field is required."
+        elif error.get("type") == "extra_forbidden":
+            message = f"{field!r} is not a field of this request: check its spelling (see /api/v1/docs)."
         items.append({"field": field, "path": path, "message": message})
     return items
 
@@ -430,10 +434,22 @@ def history_page(changes: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     return paginate(order_by(changes, params.ordering, {"at": "at"}, ["at"]), params)
 
 
+# -- request bodies --
+
+
+class InputSchema(Schema):
+    """Base of every request body: a field the body does not define is refused (422), never ignored.
+
+    A misspelt field (``"quantiy"``) would otherwise be dropped silently and the change half made.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
 # -- versions --
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     """The body of an action on a versioned record (retire, cancel, ...): the version it is based on."""
 
     version: int | None = Field(

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from pledgeflow.core.api_support import InputSchema
 from pledgeflow.logistics.choices import LocationKind
 
 
@@ -24,7 +25,7 @@ class LocationOut(Schema):
     version: int
 
 
-class LocationIn(Schema):
+class LocationIn(InputSchema):
     """A new location."""
 
     code: str = Field(examples=["HUB-RZE"])
@@ -33,7 +34,7 @@ class LocationIn(Schema):
     country: str | None = Field(None, examples=["POL"], description="A nation code.")
 
 
-class LocationPatch(Schema):
+class LocationPatch(InputSchema):
     """Changes to a location: only the fields sent change. ``version`` (or If-Match) is required."""
 
     code: str | None = None
@@ -75,7 +76,7 @@ class RouteOut(Schema):
         return obj.to_location.code
 
 
-class RouteIn(Schema):
+class RouteIn(InputSchema):
     """A new route between two active locations."""
 
     from_location: str = Field(examples=["DEPOT-DE"], description="A location code.")
@@ -83,7 +84,7 @@ class RouteIn(Schema):
     days: int = Field(examples=[3])
 
 
-class RoutePatch(Schema):
+class RoutePatch(InputSchema):
     """A change of transit days (retire a route and create another to move it)."""
 
     days: int | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from pledgeflow.core.api_support import InputSchema
 from pledgeflow.core.choices import SharingLabel
 from pledgeflow.pledges.choices import (
     Channel,
@@ -84,7 +85,7 @@ class PledgeOut(Schema):
         return obj.origin.code
 
 
-class PledgeIn(Schema):
+class PledgeIn(InputSchema):
     """A new pledge (status offered)."""
 
     donor: str = Field(examples=["DEU"], description="The donor's nation code (a liaison: its own).")
@@ -102,7 +103,7 @@ class PledgeIn(Schema):
     offered_on: dt.date | None = Field(None, description="The day it was offered; default: today.")
 
 
-class PledgePatch(Schema):
+class PledgePatch(InputSchema):
     """Changes to a pledge: only the fields sent change. A new ``available`` date is logged as a slip."""
 
     donor: str | None = Field(None, description="Coordinators only.")
@@ -119,7 +120,7 @@ class PledgePatch(Schema):
     version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     """Record the next milestone (committed, contracted, dispatched, at_hub, handed_over, received, declined,
     withdrawn) or a slip (``slipped`` with ``new_date``)."""
 
@@ -132,7 +133,7 @@ class MilestoneIn(Schema):
     version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
 
 
-class SlipIn(Schema):
+class SlipIn(InputSchema):
     """A new availability date; the old one is kept in the milestone log."""
 
     new_date: dt.date
@@ -141,7 +142,7 @@ class SlipIn(Schema):
     version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(InputSchema):
     """Withdraw an offered, committed or contracted pledge; it stays on record, withdrawn."""
 
     on: dt.date | None = Field(None, description="The day it was withdrawn; default: today.")

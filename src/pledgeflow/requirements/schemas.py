@@ -11,6 +11,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from pledgeflow.core.api_support import InputSchema
 from pledgeflow.requirements.choices import Priority, RequirementStatus, VersionStatus
 
 
@@ -38,7 +39,7 @@ class ListVersionOut(Schema):
         return obj.approved_by.username if obj.approved_by_id else None
 
 
-class ListVersionIn(Schema):
+class ListVersionIn(InputSchema):
     """Start the next draft version as a copy of the current version's open requirements."""
 
     label: str | None = Field(
@@ -47,7 +48,7 @@ class ListVersionIn(Schema):
     note: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     """An optional note recorded in the history with the action."""
 
     note: str = ""
@@ -103,7 +104,7 @@ class RequirementOut(Schema):
         return obj.capability_area.code
 
 
-class RequirementIn(Schema):
+class RequirementIn(InputSchema):
     """A new requirement (status draft) on the draft list version."""
 
     family: str = Field(examples=["155mm-artillery-ammunition"], description="A family code.")
@@ -122,7 +123,7 @@ class RequirementIn(Schema):
     note: str = ""
 
 
-class RequirementPatch(Schema):
+class RequirementPatch(InputSchema):
     """Changes to a requirement on the draft list version: only the fields sent change."""
 
     family: str | None = None
@@ -138,7 +139,7 @@ class RequirementPatch(Schema):
     version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     """A status change (submit, return, approve, close, cancel), based on a version."""
 
     version: int | None = Field(None, description="The version this change is based on (or send If-Match).")

@@ -35,6 +35,8 @@ class ResourceContract:
     #: A create body's change that makes it invalid, and the field the refusal must name.
     invalid_change: ClassVar[dict[str, Any]]
     invalid_field: ClassVar[str]
+    #: A PATCH body (without version) with an invalid value for each field it names.
+    invalid_update: ClassVar[dict[str, Any]]
     #: The action that cancels/retires/withdraws (POST f"{path}/{key}/{cancel_action}") and the field -> value
     #: it leaves; None when the resource has none.
     cancel_action: ClassVar[str | None] = None
@@ -138,6 +140,26 @@ class ResourceContract:
             assert answer.json[field] == value
         reread = as_user(self.writer).get(f"{self.path}/{answer.json[self.key_field]}")
         assert reread.json["version"] == 2
+
+    def test_an_invalid_change_is_named_with_422_and_nothing_changes(
+        self, as_user: Callable[[str], ApiClient]
+    ) -> None:
+        record = self.make()
+        client = as_user(self.writer)
+        history = ChangeRecord.objects.count()
+        answer = client.patch(self.url(record), {**self.invalid_update, "version": 1})
+        assert answer.status == 422, answer
+        assert set(self.invalid_update) <= answer.error_fields()
+        assert self.reload(record).version == 1
+        assert ChangeRecord.objects.count() == history
+
+    def test_a_misspelt_field_is_refused_not_ignored(self, as_user: Callable[[str], ApiClient]) -> None:
+        record = self.make()
+        answer = as_user(self.writer).patch(self.url(record), {"nmae": "typo", "version": 1})
+        assert answer.status == 422, answer
+        assert answer.error_fields() == {"nmae"}
+        assert answer.json["errors"][0]["path"] == "body.nmae"
+        assert self.reload(record).version == 1
 
     def test_an_update_may_name_its_version_in_if_match(self, as_user: Callable[[str], ApiClient]) -> None:
         record = self.make()

@@ -35,6 +35,7 @@ class TestPledges(ResourceContract):
     readers = ("viewer", "liaison_fra", "recipient_officer", "coordinator")
     change: ClassVar[dict[str, Any]] = {"quantity": 1500, "note": "A second batch from the Unterlüß line."}
     invalid_change: ClassVar[dict[str, Any]] = {"quantity": 0}
+    invalid_update: ClassVar[dict[str, Any]] = {"quantity": -5}
     invalid_field = "quantity"
     cancel_action = "withdraw"
     cancel_body: ClassVar[dict[str, Any]] = {"note": "Stock needed at home."}

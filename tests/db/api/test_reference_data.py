@@ -23,6 +23,7 @@ class TestFamilies(ResourceContract):
     readers = ("viewer", "liaison_deu")
     change: ClassVar[dict[str, Any]] = {"name": "155 mm NATO shells", "description": "Any 155 mm NATO round."}
     invalid_change: ClassVar[dict[str, Any]] = {"capability_area": "astrology"}
+    invalid_update: ClassVar[dict[str, Any]] = {"capability_area": "astrology"}
     invalid_field = "capability_area"
     cancel_action = "retire"
     cancelled: ClassVar[dict[str, Any]] = {"active": False}
@@ -44,6 +45,7 @@ class TestItems(ResourceContract):
     refused_writers = ("viewer", "liaison_deu", "recipient_officer")
     change: ClassVar[dict[str, Any]] = {"unit_value_eur": "3600.00", "nsn": "1320-12-345-6789"}
     invalid_change: ClassVar[dict[str, Any]] = {"nsn": "12345"}
+    invalid_update: ClassVar[dict[str, Any]] = {"nsn": "12345", "unit_value_eur": "-1"}
     invalid_field = "nsn"
     cancel_action = "retire"
     cancelled: ClassVar[dict[str, Any]] = {"active": False}
@@ -94,6 +96,7 @@ class TestLocations(ResourceContract):
     refused_writers = ("viewer", "liaison_deu")
     change: ClassVar[dict[str, Any]] = {"name": "Rzeszów-Jasionka hub"}
     invalid_change: ClassVar[dict[str, Any]] = {"country": "XXX"}
+    invalid_update: ClassVar[dict[str, Any]] = {"country": "XXX"}
     invalid_field = "country"
     cancel_action = "retire"
     cancelled: ClassVar[dict[str, Any]] = {"active": False}
@@ -112,6 +115,7 @@ class TestRoutes(ResourceContract):
     refused_writers = ("viewer", "liaison_deu")
     change: ClassVar[dict[str, Any]] = {"days": 4}
     invalid_change: ClassVar[dict[str, Any]] = {"to_location": "NOWHERE"}
+    invalid_update: ClassVar[dict[str, Any]] = {"days": -1}
     invalid_field = "to_location"
     cancel_action = "retire"
     cancelled: ClassVar[dict[str, Any]] = {"active": False}

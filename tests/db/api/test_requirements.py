@@ -31,6 +31,7 @@ class TestRequirements(ResourceContract):
     readers = ("viewer", "liaison_deu", "coordinator")
     change: ClassVar[dict[str, Any]] = {"quantity": 8000, "priority": 1}
     invalid_change: ClassVar[dict[str, Any]] = {"quantity": 0}
+    invalid_update: ClassVar[dict[str, Any]] = {"destination": "NOWHERE"}
     invalid_field = "quantity"
     cancel_action = "cancel"
     cancel_body: ClassVar[dict[str, Any]] = {"note": "Met by a bilateral delivery."}
