@@ -10,9 +10,10 @@ docs/planner.md states the model and proves it has the same optimum as the model
   arcs of cost 0 (arriving early is free) and ``backward`` arcs of cost ``w * late_penalty * gap`` (serving an
   earlier need-by from a later arrival costs the days late). Entry nodes feed the generic chains of their
   destination and the chains of requirements that name their item;
-- a **requirement node** per requirement, fed from its chain at its need-by day, demanding what is left of it;
-- a **spare node** per family: pledges may leave units there at no cost and requirements may take units from
-  it at ``w * unmet_penalty`` each (units left unmet).
+- a **requirement node** per requirement, fed from its chain at its need-by day (at most what is left of it);
+- a **spare node** per family, taking every pledged unit: straight from the pledge at no cost (unallocated),
+  or through a requirement, earning ``w * unmet_penalty`` per unit there (cost ``-w * unmet_penalty``). The
+  solver's cost plus ``w * unmet_penalty`` for every unit needed is the objective.
 
 Families share nothing, so each batch of families is solved as its own network. The optimal flow is turned
 into per-pair quantities in two exact steps, both vectorised over all groups at once: within each chain the
@@ -183,9 +184,9 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
          seg_weight * a.late_penalty * seg_gap, seg_family),
         # 4: chain point at need-by -> requirement
         (base_pt + point_of_req, base_r + reqs, a.r_rem[reqs], zero(len(reqs)), a.r_family[reqs]),
-        # 5: pledge -> spare (unallocated); 6: spare -> requirement (unmet)
+        # 5: pledge -> spare (unallocated); 6: requirement -> spare, earning w * unmet_penalty per unit
         (live_p, base_f + a.p_family[live_p], a.p_rem[live_p], zero(len(live_p)), a.p_family[live_p]),
-        (base_f + a.r_family[reqs], base_r + reqs, a.r_rem[reqs], a.r_weight[reqs] * a.unmet_penalty,
+        (base_r + reqs, base_f + a.r_family[reqs], a.r_rem[reqs], -a.r_weight[reqs] * a.unmet_penalty,
          a.r_family[reqs]),
     ]  # fmt: skip
     tails = np.concatenate([k[0] for k in kinds]).astype(np.int64)
@@ -197,8 +198,6 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
 
     supply = np.zeros(n_nodes, dtype=np.int64)
     supply[live_p] = a.p_rem[live_p]
-    supply[base_r + reqs] = -a.r_rem[reqs]
-    np.add.at(supply, base_f + a.r_family[reqs], a.r_rem[reqs])
     np.add.at(supply, base_f + a.p_family[live_p], -a.p_rem[live_p])
     _check_cost_range(a, costs, n_nodes, reqs, np.concatenate([pair_day, pt_day]))
     t_build = time.perf_counter() - t0
@@ -229,6 +228,10 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
             f_done = groups[done][1]
             progress(0.1 + 0.8 * f_done / max(n_f, 1), f"solved {f_done} of {n_f} families")
     batches = len(groups)
+    # Every unit needed costs w * unmet_penalty unless received (the arcs above earn it back when received).
+    total_cost += a.unmet_penalty * sum(
+        w * q for w, q in zip(a.r_weight[reqs].tolist(), a.r_rem[reqs].tolist(), strict=True)
+    )
     t_solve = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -270,7 +273,7 @@ def _check_cost_range(a: Arrays, costs: IntArray, n_nodes: int, reqs: IntArray, 
     span = int(days.max() - days.min()) if len(days) else 0
     worst_unit = max(a.unmet_penalty, a.late_penalty * span) * int(a.r_weight.max(initial=0))
     total = int(a.r_rem[reqs].sum()) * worst_unit  # Python integers: exact, whatever the size
-    largest_arc = int(costs.max(initial=0))
+    largest_arc = int(np.abs(costs).max(initial=0))
     if total >= COST_LIMIT or largest_arc * (n_nodes + 1) >= COST_LIMIT:
         raise PlanError(
             f"the scenario's costs are too large to plan exactly in 64-bit arithmetic (up to {total:.3e} in "
