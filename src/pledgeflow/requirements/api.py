@@ -27,6 +27,7 @@ from pledgeflow.core.api_support import (
     paginate,
     set_etag,
 )
+from pledgeflow.core.errors import NotFound, ValidationError
 from pledgeflow.requirements import selectors, services
 from pledgeflow.requirements.models import Requirement
 from pledgeflow.requirements.schemas import (
@@ -118,7 +119,18 @@ def create_requirement(request: HttpRequest, payload: RequirementIn, response: H
     user = actor(request)
     values = payload.model_dump()
     key = values.pop("list_version")
-    list_version = selectors.get_list_version_for(user, key) if key else None
+    list_version = None
+    if key:
+        try:
+            list_version = selectors.get_list_version_for(user, key)
+        except NotFound:
+            # A bad value in the body is bad input (422), not a missing resource at this URL.
+            raise ValidationError(
+                {
+                    "list_version": f"No list version has the id or label {key!r}; "
+                    "omit it to add to the draft version."
+                }
+            ) from None
     requirement = services.create_requirement(user, list_version=list_version, **values)
     return _answer(response, selectors.get_requirement_for(user, requirement.pk), 201)
 

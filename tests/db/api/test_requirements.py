@@ -68,6 +68,13 @@ class TestRequirements(ResourceContract):
         assert answer.json["reference"].startswith("UKR-ART-")
         assert answer.json["status"] == "draft"
 
+    def test_an_unknown_list_version_in_the_body_is_named(self, as_user: Any) -> None:
+        answer = as_user("recipient_officer").post(
+            self.path, {**self.create_body(), "list_version": "1999-01"}
+        )
+        assert answer.status == 422
+        assert answer.error_fields() == {"list_version"}
+
     def test_a_priority_out_of_range_is_named(self, as_user: Any) -> None:
         answer = as_user("recipient_officer").post(self.path, {**self.create_body(), "priority": 5})
         assert answer.status == 422
