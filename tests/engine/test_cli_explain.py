@@ -135,7 +135,6 @@ def test_render_lays_an_explanation_out_as_indented_lines() -> None:
 def test_a_requirement_is_explained_readably_and_as_json(
     small_plan: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("pledgeflow.engine.explain", reason="the allocation explainer is not built yet")
     assert main(["explain", str(small_plan), str(SMALL), "--requirement", "R-SHELLS-SOUTH"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Requirement R-SHELLS-SOUTH\n")
@@ -145,16 +144,11 @@ def test_a_requirement_is_explained_readably_and_as_json(
 
 
 def test_a_pledge_is_explained(small_plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("pledgeflow.engine.explain", reason="the allocation explainer is not built yet")
     assert main(["explain", str(small_plan), str(SMALL), "--pledge", "P-DEU-SHELLS", "--json"]) == 0
     assert "R-SHELLS-EAST" in capsys.readouterr().out
 
 
 def test_a_cohort_and_a_package_are_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip(
-        "pledgeflow.engine.explain_training", reason="the training explainer is not built yet"
-    )
-    pytest.importorskip("pledgeflow.engine.readiness", reason="package readiness is not built yet")
     plan = tmp_path / "plan.json"
     assert main(["plan", str(TRAINING), "-o", str(plan), "-q"]) == 0
     assert main(["explain", str(plan), str(TRAINING), "--cohort", "C-CREW-1"]) == 0

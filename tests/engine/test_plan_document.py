@@ -323,10 +323,11 @@ def test_the_same_scenario_gives_the_same_bytes_apart_from_stats(small: Scenario
 
 
 def test_the_real_plan_with_training_has_every_section(training: Scenario) -> None:
-    pytest.importorskip("pledgeflow.engine.readiness", reason="package readiness is not built yet")
     first = make_plan(training)
     assert first["objective"] == first["allocation_objective"] + first["training"]["objective"]
     assert [k["id"] for k in first["packages"]] == ["K-TANK-COMPANY"]
+    assert list(first)[-4:] == ["training", "packages", "alerts", "stats"]
+    assert {alert["kind"] for alert in first["alerts"]} >= {"unassigned_cohort"}
     assert list(Draft202012Validator(load_schema(PLAN_SCHEMA)).iter_errors(first)) == []
     assert plan_bytes(without_stats(make_plan(training))) == plan_bytes(without_stats(first))
 

@@ -341,4 +341,9 @@ def _training_lines(doc: Mapping[str, Any]) -> list[str]:
         if never:
             text += f"; never ready: {', '.join(never[:5])}{', ...' if len(never) > 5 else ''}"
         lines.append(text + ".")
+    alerts = list(doc.get("alerts", []))
+    if alerts:
+        lines.append(
+            f"Alerts for the training coordinator: {len(alerts)}; the first: {alerts[0].get('message', '')}"
+        )
     return lines

@@ -5,7 +5,7 @@ training, the training plan and package readiness, and lays their results out ex
 (docs/scenario-format.md). Keys come in this order::
 
     format, scenario_sha256, status, objective, [allocation_objective], allocations, unmet, unallocated,
-    summary, baseline, [training, packages], stats
+    summary, baseline, [training, packages, alerts], stats
 
 ``status`` is ``"optimal"`` unless the training planner stopped at a time limit, in which case it is the
 training's status (``"feasible"``): the allocation is always optimal, but the total is then only as good as
@@ -101,8 +101,10 @@ class Planners:
 
     ``allocate(scenario, progress)`` returns the optimal allocation, ``baseline(scenario)`` the
     first-come-first-served one, ``summarize(scenario, result)`` their ``by_priority``/``by_family`` counts,
-    ``plan_training(scenario, allocation, time_limit=, progress=)`` the training plan, and
-    ``package_readiness(scenario, allocation, training)`` the plan's ``packages`` list.
+    ``plan_training(scenario, allocation, time_limit=, progress=)`` the training plan,
+    ``package_readiness(scenario, allocation, training)`` the plan's ``packages`` list, and
+    ``training_alerts(scenario, allocation, training)`` (optional) the plan's ``alerts``: idle equipment,
+    idle crews, unassigned cohorts, sessions under a quarter full.
     """
 
     allocate: Callable[..., Any]
@@ -110,6 +112,7 @@ class Planners:
     summarize: Callable[[Scenario, Any], dict[str, Any]]
     plan_training: Callable[..., Any]
     package_readiness: Callable[[Scenario, Any, Any], list[dict[str, Any]]]
+    training_alerts: Callable[[Scenario, Any, Any], list[dict[str, Any]]] | None = None
 
     @classmethod
     def default(cls) -> Planners:
@@ -122,6 +125,7 @@ class Planners:
             summarize=summarize,
             plan_training=_plan_training,
             package_readiness=_package_readiness,
+            training_alerts=_training_alerts,
         )
 
 
@@ -137,6 +141,13 @@ def _package_readiness(scenario: Scenario, allocation: Any, training: Any) -> li
 
     packages: list[dict[str, Any]] = package_readiness(scenario, allocation, training)
     return packages
+
+
+def _training_alerts(scenario: Scenario, allocation: Any, training: Any) -> list[dict[str, Any]]:
+    from pledgeflow.engine.readiness import training_alerts
+
+    alerts: list[dict[str, Any]] = training_alerts(scenario, allocation, training)
+    return alerts
 
 
 class _Phases:
@@ -237,6 +248,8 @@ def make_plan(
         training_doc = training.to_document()
         doc["training"] = training_doc
         doc["packages"] = engine.package_readiness(scenario, result, training)
+        if engine.training_alerts is not None:
+            doc["alerts"] = engine.training_alerts(scenario, result, training)
         doc["objective"] = int(result.objective) + int(training.objective)
         if training.status != "optimal":
             doc["status"] = training.status
