@@ -11,10 +11,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
-from pledgeflow.engine import _training_solve, training
-from pledgeflow.engine.model import Cohort, Course, Package, Policy, Requirement, Session, Skill
-from pledgeflow.engine.training import plan_training
 from tests.engine.training_strategies import (
     FakeAllocation,
     Line,
@@ -24,6 +20,10 @@ from tests.engine.training_strategies import (
     scenario,
     training_cases,
 )
+
+from pledgeflow.engine import _training_solve, training
+from pledgeflow.engine.model import Cohort, Course, Package, Policy, Requirement, Session, Skill
+from pledgeflow.engine.training import plan_training
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +38,12 @@ def course(id: str, skill: str, *, language: str = "en", days: int = 10, seats: 
     return Course(id=id, skill=skill, host="DEU", language=language, duration_days=days, seats=seats)
 
 
-def cohort(id: str, skill: str, *, size: int = 10, ready: int = 100, priority: int = 2, **extra: object) -> Cohort:
-    return Cohort(id=id, skill=skill, size=size, language="en", ready_by=day(ready), priority=priority, **extra)  # type: ignore[arg-type]
+def cohort(
+    id: str, skill: str, *, size: int = 10, ready: int = 100, priority: int = 2, **extra: object
+) -> Cohort:
+    return Cohort(
+        id=id, skill=skill, size=size, language="en", ready_by=day(ready), priority=priority, **extra
+    )  # type: ignore[arg-type]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -70,7 +74,11 @@ def test_same_input_gives_the_same_plan(case: tuple) -> None:
 def test_prerequisites_are_taken_in_order_before_the_target() -> None:
     scn = scenario(
         skills=AIR_DEFENCE,
-        courses=[course("RB", "radar-basics"), course("LD", "launcher-drill"), course("BC", "battery-command")],
+        courses=[
+            course("RB", "radar-basics"),
+            course("LD", "launcher-drill"),
+            course("BC", "battery-command"),
+        ],
         sessions=[
             Session("BC-1", "BC", day(25)),
             Session("LD-1", "LD", day(12)),
@@ -92,7 +100,10 @@ def test_prerequisites_are_taken_in_order_before_the_target() -> None:
 
 
 def test_a_cohort_holding_its_target_is_complete_on_the_start() -> None:
-    scn = scenario(skills=AIR_DEFENCE, cohorts=[cohort("VETERANS", "battery-command", held=("battery-command",), ready=-3)])
+    scn = scenario(
+        skills=AIR_DEFENCE,
+        cohorts=[cohort("VETERANS", "battery-command", held=("battery-command",), ready=-3)],
+    )
     result = plan_training(scn, FakeAllocation())
     assert result.assignments["VETERANS"].sessions == ()
     assert result.assignments["VETERANS"].completion == day(0)
@@ -137,7 +148,10 @@ def test_scarce_seats_go_to_the_crew_whose_lateness_costs_most() -> None:
         skills=AIR_DEFENCE[:1],
         courses=[course("RB", "radar-basics", seats=12)],
         sessions=[Session("RB-1", "RB", day(0)), Session("RB-2", "RB", day(30))],
-        cohorts=[cohort("ROUTINE", "radar-basics", priority=4, ready=10), cohort("CRITICAL", "radar-basics", priority=1, ready=10)],
+        cohorts=[
+            cohort("ROUTINE", "radar-basics", priority=4, ready=10),
+            cohort("CRITICAL", "radar-basics", priority=1, ready=10),
+        ],
     )
     result = plan_training(scn, FakeAllocation())
     assert result.assignments["CRITICAL"].sessions == ("RB-1",)
@@ -273,7 +287,9 @@ def test_the_document_lists_every_cohort_once_in_id_order(cohorts: int, sessions
     check_plan(scn, alloc, document)  # type: ignore[arg-type]
     ids = [a["cohort"] for a in document["assignments"]] + document["unassigned"]
     assert sorted(ids) == sorted(c.id for c in scn.cohorts)
-    assert [a["cohort"] for a in document["assignments"]] == sorted(a["cohort"] for a in document["assignments"])
+    assert [a["cohort"] for a in document["assignments"]] == sorted(
+        a["cohort"] for a in document["assignments"]
+    )
     assert set(document) >= {"status", "objective", "bound", "assignments", "unassigned"}
 
 
@@ -281,7 +297,11 @@ def test_sessions_for_unrelated_prerequisites_do_not_overlap() -> None:
     skills = [Skill("radar"), Skill("launcher"), Skill("battery", ("launcher", "radar"))]
     scn = scenario(
         skills=skills,
-        courses=[course("R", "radar", days=10), course("L", "launcher", days=10), course("B", "battery", days=5)],
+        courses=[
+            course("R", "radar", days=10),
+            course("L", "launcher", days=10),
+            course("B", "battery", days=5),
+        ],
         sessions=[
             Session("R-1", "R", day(10)),
             Session("L-1", "L", day(12)),  # the latest launcher session, but it overlaps R-1

@@ -59,7 +59,9 @@ def scenario(**parts: Any) -> Scenario:
 
 
 @st.composite
-def training_cases(draw: st.DrawFn, max_cohorts: int = 4, max_sessions: int = 6) -> tuple[Scenario, FakeAllocation]:
+def training_cases(
+    draw: st.DrawFn, max_cohorts: int = 4, max_sessions: int = 6
+) -> tuple[Scenario, FakeAllocation]:
     """A small random scenario with skills, courses, sessions, cohorts, packages and an allocation plan."""
     n_skills = draw(st.integers(1, 4))
     skills = []
@@ -79,10 +81,17 @@ def training_cases(draw: st.DrawFn, max_cohorts: int = 4, max_sessions: int = 6)
         for k in range(draw(st.integers(1, 5)))
     ]
     sessions = [
-        Session(id=f"E{k}", course=draw(st.sampled_from([c.id for c in courses])), start=day(draw(st.integers(-5, 40))))
+        Session(
+            id=f"E{k}",
+            course=draw(st.sampled_from([c.id for c in courses])),
+            start=day(draw(st.integers(-5, 40))),
+        )
         for k in range(draw(st.integers(1, max_sessions)))
     ]
-    packages = [Package(id=f"P{k}", name=f"Battery {k}", priority=1, need_by=day(30)) for k in range(draw(st.integers(0, 2)))]
+    packages = [
+        Package(id=f"P{k}", name=f"Battery {k}", priority=1, need_by=day(30))
+        for k in range(draw(st.integers(0, 2)))
+    ]
     requirements = []
     lines = []
     unmet: dict[str, int] = {}
@@ -90,11 +99,26 @@ def training_cases(draw: st.DrawFn, max_cohorts: int = 4, max_sessions: int = 6)
         for j in range(draw(st.integers(0, 2))):
             rid = f"R{k}{j}"
             requirements.append(
-                Requirement(id=rid, family="launcher", quantity=2, priority=1, need_by=day(30), destination="L", package=package.id)
+                Requirement(
+                    id=rid,
+                    family="launcher",
+                    quantity=2,
+                    priority=1,
+                    need_by=day(30),
+                    destination="L",
+                    package=package.id,
+                )
             )
             sent = draw(st.integers(0, 2))
             if sent:
-                lines.append(Line(pledge=f"G{k}{j}", requirement=rid, quantity=sent, arrival=day(draw(st.integers(0, 60)))))
+                lines.append(
+                    Line(
+                        pledge=f"G{k}{j}",
+                        requirement=rid,
+                        quantity=sent,
+                        arrival=day(draw(st.integers(0, 60))),
+                    )
+                )
             if sent < 2:
                 unmet[rid] = 2 - sent
     cohorts = []
@@ -125,7 +149,7 @@ def training_cases(draw: st.DrawFn, max_cohorts: int = 4, max_sessions: int = 6)
     return built, FakeAllocation(allocations=tuple(lines), unmet=unmet)
 
 
-# ---- the independent reference ------------------------------------------------------------------------------
+# ---- the independent reference -----------------------------------------------------------------------------
 
 
 def reference_needed(scn: Scenario, cohort: Cohort) -> set[str]:
@@ -149,14 +173,22 @@ def reference_ready_by(scn: Scenario, alloc: FakeAllocation, cohort: Cohort) -> 
     reqs = [r for r in scn.requirements if r.package == cohort.package]
     if not reqs or any(alloc.unmet.get(r.id, 0) > 0 for r in reqs):
         return cohort.ready_by
-    arrivals = [a.arrival for a in alloc.allocations if a.quantity > 0 and a.requirement in {r.id for r in reqs}]
+    arrivals = [
+        a.arrival for a in alloc.allocations if a.quantity > 0 and a.requirement in {r.id for r in reqs}
+    ]
     return max([cohort.ready_by, *arrivals])
 
 
 def _window(scn: Scenario, session_id: str) -> tuple[date, date, str, str, int]:
     session = next(s for s in scn.sessions if s.id == session_id)
     course = next(c for c in scn.courses if c.id == session.course)
-    return session.start, session.start + timedelta(days=course.duration_days), course.skill, course.language, course.seats
+    return (
+        session.start,
+        session.start + timedelta(days=course.duration_days),
+        course.skill,
+        course.language,
+        course.seats,
+    )
 
 
 def chain_is_valid(scn: Scenario, cohort: Cohort, chosen: dict[str, str]) -> bool:
@@ -240,7 +272,9 @@ def check_plan(scn: Scenario, alloc: FakeAllocation, document: dict[str, Any]) -
         chosen = {w[2]: sid for w, sid in zip(windows, entry["sessions"], strict=True)}
         assert len(chosen) == len(entry["sessions"]), "one session per skill"
         assert chain_is_valid(scn, cohort, chosen), f"invalid chain for {cohort_id}: {entry['sessions']}"
-        assert [w[0] for w in windows] == sorted(w[0] for w in windows), "sessions listed in the order attended"
+        assert [w[0] for w in windows] == sorted(w[0] for w in windows), (
+            "sessions listed in the order attended"
+        )
         completion = windows[-1][1] if windows else scn.start
         assert entry["completion"] == completion.isoformat()
         assert entry["days_late"] == max(0, (completion - reference_ready_by(scn, alloc, cohort)).days)

@@ -1,6 +1,7 @@
 """Exact search for one cohort's cheapest chain of sessions, and the greedy plan built from it.
 
-A cohort needs only a handful of skills, so a depth-first search over its candidate sessions is exact and fast.
+A cohort needs only a handful of skills, so a depth-first search over its candidate sessions is exact and
+fast.
 It serves three purposes: it solves every component without contention for seats outright (each cohort then
 simply takes its cheapest chain), it gives the solver a good first plan to improve on, and it tells
 explanations which sessions a cohort could have taken.
@@ -8,7 +9,8 @@ explanations which sessions a cohort could have taken.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from pledgeflow.engine._training_prep import CohortTask, SessionSlot
 
@@ -105,7 +107,7 @@ def greedy_plan(
     order = sorted(indexes, key=lambda i: (-tasks[i].unmet_cost, tasks[i].ready, tasks[i].id))
     for i in order:
         task = tasks[i]
-        found = cheapest_chain(task, sessions, lambda s, size=task.size: left[s] >= size)
+        found = cheapest_chain(task, sessions, partial(_has_room, left, task.size))
         if found is None or found[0] >= task.unmet_cost:
             continue
         plan[i] = found[1]
@@ -149,3 +151,7 @@ def all_chains(task: CohortTask, sessions: Sequence[SessionSlot], limit: int) ->
     if not place(n - 1):
         return None
     return found
+
+
+def _has_room(left: Mapping[int, int], size: int, slot: int) -> bool:
+    return left[slot] >= size

@@ -3,9 +3,11 @@
 Everything here follows the spec's rules 1-6 (docs/training-planner.md):
 
 * dates become day numbers counted from ``scenario.start``, so the solver sees only integers;
-* each cohort becomes a :class:`CohortTask`: the skills it needs in prerequisite order, the precedences between
+* each cohort becomes a :class:`CohortTask`: the skills it needs in prerequisite order, the precedences
+  between
   them, the pairs that must merely not overlap, and for every needed skill the sessions it could attend;
-* sessions that can never be part of a valid chain are pruned (see :func:`_prune`), which keeps the model small
+* sessions that can never be part of a valid chain are pruned (see :func:`_prune`), which keeps the model
+  small
   without losing any feasible or optimal plan;
 * cohorts that share no candidate session are split into independent components.
 
@@ -39,11 +41,13 @@ class SessionSlot:
 class CohortTask:
     """One cohort as the solver sees it.
 
-    ``needed`` lists the needed skills with every prerequisite before the skills that require it and the target
+    ``needed`` lists the needed skills with every prerequisite before the skills that require it and the
+    target
     last. ``candidates[k]`` are the session indexes the cohort may attend for ``needed[k]``. ``edges`` holds
     index pairs ``(p, s)``: the session for ``needed[p]`` must end on or before the one for ``needed[s]``
     starts. ``unrelated`` holds index pairs of needed skills that no chain of prerequisites orders; their
-    sessions must simply not overlap. ``late_weight`` is ``w * size * late_penalty_per_day``; ``unmet_cost`` is
+    sessions must simply not overlap. ``late_weight`` is ``w * size * late_penalty_per_day``; ``unmet_cost``
+    is
     ``w * size * unmet_penalty``; ``ready`` is the effective ready-by as a day number.
     """
 
@@ -127,10 +131,10 @@ def effective_ready_by(
     package; every other cohort keeps its own ready-by.
     """
     latest_by_requirement: dict[str, date] = {}
-    for requirement, arrival in arrivals:
-        previous = latest_by_requirement.get(requirement)
+    for requirement_id, arrival in arrivals:
+        previous = latest_by_requirement.get(requirement_id)
         if previous is None or arrival > previous:
-            latest_by_requirement[requirement] = arrival
+            latest_by_requirement[requirement_id] = arrival
     requirements_of: dict[str, list[str]] = {}
     for requirement in scenario.requirements:
         if requirement.package is not None:
@@ -141,9 +145,8 @@ def effective_ready_by(
         package_arrival[package] = max(latest_by_requirement[r] for r in ids) if met else None
     result: dict[str, date] = {}
     for cohort in scenario.cohorts:
-        ready = cohort.ready_by
-        arrival = package_arrival.get(cohort.package) if cohort.package is not None else None
-        result[cohort.id] = max(ready, arrival) if arrival is not None else ready
+        equipment = package_arrival.get(cohort.package) if cohort.package is not None else None
+        result[cohort.id] = cohort.ready_by if equipment is None else max(cohort.ready_by, equipment)
     return result
 
 
@@ -256,7 +259,8 @@ def _prune(raw: list[list[SessionSlot]], edges: tuple[tuple[int, int], ...]) -> 
     """Drop sessions that cannot appear in any chain respecting the precedences.
 
     A session for skill ``s`` needs, for every prerequisite ``p``, some candidate of ``p`` ending on or before
-    it starts; a session for ``p`` needs, for every dependant ``s``, some candidate of ``s`` starting on or after
+    it starts; a session for ``p`` needs, for every dependant ``s``, some candidate of ``s`` starting on or
+    after
     it ends. Both tests only compare against the earliest end and latest start, and are repeated until nothing
     changes. Overlap between unrelated skills is left to the solver: this is a relaxation, so nothing feasible
     is lost.

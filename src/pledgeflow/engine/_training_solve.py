@@ -1,7 +1,9 @@
 """The CP-SAT model of one component of the training problem (spec rules 2-5).
 
-Variables: ``x[c, s]`` is true when cohort ``c`` attends candidate session ``s``. For each cohort, every needed
-skill gets exactly ``y_c`` of its candidate sessions, where ``y_c`` (the sum over the target skill's candidates)
+Variables: ``x[c, s]`` is true when cohort ``c`` attends candidate session ``s``. For each cohort, every
+needed
+skill gets exactly ``y_c`` of its candidate sessions, where ``y_c`` (the sum over the target skill's
+candidates)
 says whether the cohort is assigned: whole cohorts, one session per needed skill or none at all.
 
 Precedence: for a prerequisite ``p`` of ``s``, ``sum end(a) x[c, a] <= sum start(b) x[c, b]`` over their
@@ -73,11 +75,11 @@ def solve_component(
         offset += task.unmet_cost
         if task.impossible:
             continue
-        chains = all_chains(task, sessions, CHAIN_LIMIT)
-        if chains is not None:
+        listed = all_chains(task, sessions, CHAIN_LIMIT)
+        if listed is not None:
             # One literal per valid chain: precedence and overlap are then exact, not relaxed.
             row = []
-            for chain in chains:
+            for chain in listed:
                 var = model.new_bool_var(f"z_{task.id}_{'_'.join(sessions[s].id for s in chain)}")
                 row.append((var, chain))
                 for slot in chain:

@@ -40,7 +40,8 @@ def explain_cohort(scenario: Scenario, plan_doc: Mapping[str, Any], cohort_id: s
     cohorts = {c.id: c for c in scenario.cohorts}
     if cohort_id not in cohorts:
         raise UnknownIdError(
-            f"cohort {cohort_id!r} is not in the scenario; known cohorts: {', '.join(sorted(cohorts)) or 'none'}"
+            f"cohort {cohort_id!r} is not in the scenario; known cohorts: "
+            f"{', '.join(sorted(cohorts)) or 'none'}"
         )
     cohort = cohorts[cohort_id]
     training = plan_doc.get("training") or {}
@@ -77,13 +78,15 @@ def explain_package(scenario: Scenario, plan_doc: Mapping[str, Any], package_id:
     """Explain a package's readiness: its parts and the chain from the package down to its bottleneck.
 
     Returns ``package``, ``name``, ``need_by``, ``readiness``, ``days_late``, ``bottleneck``, the
-    ``requirements`` (quantity, unmet, latest arrival, allocations) and ``cohorts`` (status, completion) that make
+    ``requirements`` (quantity, unmet, latest arrival, allocations) and ``cohorts`` (status, completion)
+    that make
     it up, and ``chain``: a list of steps, each ``{"what", "id", "text"}``, the last one being the root cause.
     """
     packages = {p.id: p for p in scenario.packages}
     if package_id not in packages:
         raise UnknownIdError(
-            f"package {package_id!r} is not in the scenario; known packages: {', '.join(sorted(packages)) or 'none'}"
+            f"package {package_id!r} is not in the scenario; known packages: "
+            f"{', '.join(sorted(packages)) or 'none'}"
         )
     package = packages[package_id]
     entry = next((p for p in plan_doc.get("packages", []) if p.get("id") == package_id), None)
@@ -92,9 +95,12 @@ def explain_package(scenario: Scenario, plan_doc: Mapping[str, Any], package_id:
     training = plan_doc.get("training") or {}
     assignments = {a["cohort"]: a for a in training.get("assignments", [])}
     requirements = []
-    for requirement in sorted((r for r in scenario.requirements if r.package == package_id), key=lambda r: r.id):
+    for requirement in sorted(
+        (r for r in scenario.requirements if r.package == package_id), key=lambda r: r.id
+    ):
         lines = sorted(
-            (a for a in allocations if a["requirement"] == requirement.id), key=lambda a: (a["arrival"], a["pledge"])
+            (a for a in allocations if a["requirement"] == requirement.id),
+            key=lambda a: (a["arrival"], a["pledge"]),
         )
         requirements.append(
             {
@@ -122,18 +128,26 @@ def explain_package(scenario: Scenario, plan_doc: Mapping[str, Any], package_id:
     days_late = entry.get("days_late") if entry else None
     chain: list[dict[str, Any]] = []
     head = (
-        f"package {package_id} ({package.name}) is never ready" if readiness is None and bottleneck
+        f"package {package_id} ({package.name}) is never ready"
+        if readiness is None and bottleneck
         else f"package {package_id} ({package.name}) is ready {readiness}"
-        + (f", {days_late} days after its need-by {package.need_by.isoformat()}" if days_late else ", in time")
+        + (
+            f", {days_late} days after its need-by {package.need_by.isoformat()}"
+            if days_late
+            else ", in time"
+        )
     )
     chain.append({"what": "package", "id": package_id, "text": head})
     if bottleneck is None:
-        chain[0]["text"] = f"package {package_id} has no requirements and no cohorts: ready on the plan's start"
+        chain[0]["text"] = (
+            f"package {package_id} has no requirements and no cohorts: ready on the plan's start"
+        )
     elif "requirement" in bottleneck:
         req = next(r for r in requirements if r["id"] == bottleneck["requirement"])
         if req["unmet"] > 0:
             text = (
-                f"requirement {req['id']} ({req['family']}) has {req['unmet']} of {req['quantity']} units unmet: "
+                f"requirement {req['id']} ({req['family']}) has {req['unmet']} of {req['quantity']} "
+                f"units unmet: "
                 "no admissible pledge has them to give"
             )
         else:
@@ -149,7 +163,10 @@ def explain_package(scenario: Scenario, plan_doc: Mapping[str, Any], package_id:
         if detail["status"] == "unassigned":
             text = f"cohort {cohort_id} is not assigned to training"
         else:
-            text = f"cohort {cohort_id} completes training on {detail.get('completion', scenario.start.isoformat())}"
+            text = (
+                f"cohort {cohort_id} completes training on "
+                f"{detail.get('completion', scenario.start.isoformat())}"
+            )
         chain.append({"what": "cohort", "id": cohort_id, "text": text})
         for reason in detail["reasons"]:
             chain.append({"what": "reason", "id": cohort_id, "text": reason})
@@ -198,13 +215,12 @@ def _options(
     options = []
     for skill in needed:
         rows = []
-        other_languages: set[str] = set()
+        other_languages = {c.language for c in scenario.courses if c.skill == skill}
         for session in sorted(scenario.sessions, key=lambda s: (s.start, s.id)):
             course = courses[session.course]
             if course.skill != skill:
                 continue
             if course.language != cohort.language:
-                other_languages.add(course.language)
                 continue
             holders = [t for t in taken.get(session.id, []) if t["cohort"] != cohort.id]
             left = course.seats - sum(t["size"] for t in holders)
@@ -253,12 +269,15 @@ def _cohort_reasons(
     effective = ready_by[cohort.id]
     if effective > cohort.ready_by:
         reasons.append(
-            f"its package {cohort.package}'s equipment arrives {effective.isoformat()}, so it need not be ready "
+            f"its package {cohort.package}'s equipment arrives {effective.isoformat()}, so it need not "
+            f"be ready "
             f"before then (own ready-by {cohort.ready_by.isoformat()})"
         )
     if not needed:
         held = ", ".join(sorted(cohort.held)) or "nothing"
-        reasons.append(f"it already holds what skill {cohort.skill} needs (holds: {held}); complete on the start")
+        reasons.append(
+            f"it already holds what skill {cohort.skill} needs (holds: {held}); complete on the start"
+        )
         return reasons
     for option in result["options"]:
         usable = [r for r in option["sessions"] if r["excluded"] is None]
@@ -266,7 +285,8 @@ def _cohort_reasons(
             elsewhere = option["other_languages"]
             extra = f" (taught only in {', '.join(elsewhere)})" if elsewhere else ""
             reasons.append(
-                f"no session it can attend teaches {option['skill']} in {cohort.language}{extra}, with enough "
+                f"no session it can attend teaches {option['skill']} in {cohort.language}{extra}, with "
+                f"enough "
                 "seats for the whole cohort, on or after the plan's start"
             )
     if reasons and any(r.startswith("no session") for r in reasons):
@@ -280,7 +300,9 @@ def _cohort_reasons(
         sid: sum(t["size"] for t in holders if t["cohort"] != cohort.id)
         for sid, holders in _occupancy(scenario, assignments).items()
     }
-    best_now = cheapest_chain(task, sessions, lambda s: occupied.get(sessions[s].id, 0) + task.size <= sessions[s].seats)
+    best_now = cheapest_chain(
+        task, sessions, lambda s: occupied.get(sessions[s].id, 0) + task.size <= sessions[s].seats
+    )
     if best_empty is None:
         reasons.append(
             "no order of sessions lets it finish every prerequisite before the next course starts without "
@@ -297,20 +319,36 @@ def _cohort_reasons(
         else:
             reasons.append(
                 "a chain still has seats, but completing on "
-                f"{problem.day(sessions[best_now[1][-1]].end).isoformat()} would cost more than leaving it out"
+                f"{problem.day(sessions[best_now[1][-1]].end).isoformat()} would cost more than leaving "
+                f"it out"
             )
         return reasons
     completion = date.fromisoformat(assignment["completion"])
     if assignment["days_late"] > 0:
+        reasons.append(
+            f"it completes {completion.isoformat()}, {assignment['days_late']} days after its effective "
+            f"ready-by "
+            f"{effective.isoformat()}"
+        )
         if earliest > effective:
             reasons.append(
-                f"even with every session empty it could complete no earlier than {earliest.isoformat()}, after its "
+                f"even with every session empty it could complete no earlier than "
+                f"{earliest.isoformat()}, after its "
                 f"effective ready-by {effective.isoformat()}"
             )
         if earliest < completion:
+            holders = _occupancy(scenario, assignments)
+            full = [
+                f"{sessions[s].id} (taken by "
+                + ", ".join(f"{t['cohort']} ({t['size']})" for t in holders.get(sessions[s].id, []))
+                + ")"
+                for s in best_empty[1]
+                if occupied.get(sessions[s].id, 0) + task.size > sessions[s].seats
+            ]
             reasons.append(
-                f"a chain completing {earliest.isoformat()} exists, but its sessions' seats went to cohorts whose "
-                "delay would cost more (see options)"
+                f"a chain completing {earliest.isoformat()} exists, but its sessions' seats went to "
+                f"cohorts whose "
+                "delay would cost more: " + "; ".join(full)
             )
     else:
         reasons.append(f"it completes {completion.isoformat()}, on time for {effective.isoformat()}")

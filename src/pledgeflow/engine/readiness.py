@@ -5,7 +5,8 @@ has arrived and its last cohort has completed training; never when a requirement
 is unassigned; on ``start`` when it has neither. Its bottleneck is whichever requirement or cohort sets that
 date (or makes it never), the smallest id when several do.
 
-:func:`training_alerts` lists idle equipment (arriving long before its crews finish), idle crews (finishing long
+:func:`training_alerts` lists idle equipment (arriving long before its crews finish), idle crews (finishing
+long
 before their equipment arrives), unassigned cohorts and sessions under a quarter full.
 """
 
@@ -37,7 +38,8 @@ def package_readiness(
 ) -> list[dict[str, Any]]:
     """Readiness of every package (spec rule 7), sorted by package id.
 
-    Each entry is ``{"id", "readiness", "days_late", "bottleneck"}``: ``readiness`` an ISO date or ``None`` for
+    Each entry is ``{"id", "readiness", "days_late", "bottleneck"}``: ``readiness`` an ISO date or ``None``
+    for
     never; ``days_late`` ``max(0, readiness - need_by)`` or ``None``; ``bottleneck`` ``{"requirement": id}``,
     ``{"cohort": id}`` or ``None`` for a package with no requirements and no cohorts.
     """
@@ -129,7 +131,8 @@ def training_alerts(
                         "equipment_arrival": equipment.isoformat(),
                         "completion": assignment.completion.isoformat(),
                         "idle_days": -gap,
-                        "message": f"cohort {cohort_id} completes training {assignment.completion.isoformat()}, "
+                        "message": f"cohort {cohort_id} completes training "
+                        f"{assignment.completion.isoformat()}, "
                         f"{-gap} days before the equipment of package {package.id} arrives "
                         f"({equipment.isoformat()})",
                     }
@@ -142,7 +145,8 @@ def training_alerts(
                 "cohort": cohort_id,
                 "package": cohort.package,
                 "message": f"cohort {cohort_id} ({cohort.size} people, skill {cohort.skill}, language "
-                f"{cohort.language}) has no sessions: no seats in a valid chain, or leaving it out costs less",
+                f"{cohort.language}) has no sessions: no seats in a valid chain, or leaving it out "
+                f"costs less",
             }
         )
     alerts.extend(_underfilled(scenario, training.assignments.items()))
@@ -171,7 +175,8 @@ def _underfilled(scenario: Scenario, assignments: Iterable[tuple[str, Any]]) -> 
                     "course": session.course,
                     "seats": seats,
                     "occupied": taken,
-                    "message": f"session {session.id} of course {session.course} has {taken} of {seats} seats "
+                    "message": f"session {session.id} of course {session.course} has {taken} of {seats} "
+                    f"seats "
                     "taken, under a quarter",
                 }
             )

@@ -8,7 +8,8 @@ How it works (docs/training-planner.md has the full argument):
 1. Effective ready-by dates come from the allocation (rule 6), then every cohort's needed skills and candidate
    sessions (rules 1-2), pruned of sessions that no valid chain can use.
 2. Cohorts that share no candidate session are independent components. A component where no session can be
-   over-subscribed is solved exactly by giving each cohort its cheapest chain; every other component is a CP-SAT
+   over-subscribed is solved exactly by giving each cohort its cheapest chain; every other component is a
+   CP-SAT
    model (:mod:`pledgeflow.engine._training_solve`), started from a greedy plan.
 3. Components are solved side by side on the machine's cores, each with one search worker, a fixed seed and at
    most a deterministic-time limit, so the result never depends on timing or thread count.
@@ -85,7 +86,8 @@ class TrainingResult:
     ``status`` is ``"optimal"`` when ``objective`` is proven minimal, else ``"feasible"`` (a time limit ran
     out) with ``bound`` the proven lower bound. ``assignments`` maps every assigned cohort id (including those
     that need nothing) to its :class:`CohortAssignment`; ``unassigned`` lists the others, sorted.
-    ``effective_ready_by`` gives rule 6's date for every cohort. ``stats`` holds timings and model sizes, the only
+    ``effective_ready_by`` gives rule 6's date for every cohort. ``stats`` holds timings and model sizes,
+    the only
     part that may differ between runs.
     """
 
@@ -107,7 +109,8 @@ class TrainingResult:
     def to_document(self) -> dict[str, Any]:
         """The plan's ``training`` section, exactly as ``pledgeflow/plan-v1`` lays it out.
 
-        Besides the spec's keys it carries ``gap`` and, on each assignment, the ``effective_ready_by`` its days
+        Besides the spec's keys it carries ``gap`` and, on each assignment, the ``effective_ready_by`` its
+        days
         late are counted against. Nothing in it depends on timing.
         """
         return {
@@ -145,7 +148,8 @@ def plan_training(
     """Assign cohorts to sessions at minimum cost given the allocation plan (spec rules 1-6).
 
     ``time_limit`` (deterministic seconds, shared by all components) makes the search stop early with the best
-    plan found and its proven bound; ``None`` proves optimality. ``progress``, when given, is called with short
+    plan found and its proven bound; ``None`` proves optimality. ``progress``, when given, is called with
+    short
     messages as components are solved. The same scenario, allocation and limit always give the same result
     (except ``stats``).
     """
@@ -179,7 +183,10 @@ def plan_training(
     solutions = _solve_all(tasks, sessions, searched, time_limit, report)
     det_time = 0.0
     variables = 0
+    searched_objective = searched_bound = 0
     for solution in solutions:
+        searched_objective += solution.objective
+        searched_bound += solution.bound
         chains.update(solution.chains)
         objective += solution.objective
         bound += solution.bound
@@ -195,6 +202,8 @@ def plan_training(
         "components": len(searched),
         "variables": variables,
         "deterministic_seconds": round(det_time, 3),
+        "searched_objective": searched_objective,
+        "searched_bound": searched_bound,
     }
     return TrainingResult(
         status="optimal" if optimal else "feasible",
