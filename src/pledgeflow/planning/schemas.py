@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from pledgeflow.core.api_support import InputSchema
 from pledgeflow.planning.choices import PlanRunStatus, ProposalStatus
 
 
@@ -155,13 +156,13 @@ class CompareOut(Schema):
     summary: CompareSummary
 
 
-class LockIn(Schema):
+class LockIn(InputSchema):
     """Lock an allocation: every later run keeps at least ``quantity`` on its pair (default: all of it)."""
 
     quantity: int | None = Field(None, ge=1)
 
 
-class UnlockIn(Schema):
+class UnlockIn(InputSchema):
     """Release the lock on an allocation's pair."""
 
     reason: str = Field("", max_length=300)
@@ -218,13 +219,13 @@ class ProposalFilters(Schema):
     donor: str | None = Field(None, description="A donor nation code (coordinators).")
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     """Accept a proposal; ``version`` (or If-Match), when given, must be the proposal's current one."""
 
     version: int | None = None
 
 
-class DeclineIn(Schema):
+class DeclineIn(InputSchema):
     """Decline a proposal, optionally saying why; the units return to the next run's pool."""
 
     reason: str = Field("", max_length=2000)

@@ -1,9 +1,11 @@
 """Fixtures of the planning tests: a small theatre of shells, and tasks run at once.
 
 The theatre: Ukraine's approved list ``2026-11`` needs 1500 shells in Kyiv by 1 February (critical,
-UKR-ART-0001) and 1000 by 1 March (medium, UKR-ART-0002). Germany offers 1000 shells (GREEN, DEU-0001) and
-France 800 (RED, FRA-0001), both moving through the Polish hub. Supply (1800) is short of need (2500): the
-planner must give the critical need all it can and leave part of the medium one unmet.
+UKR-ART-0001) and 1000 by 1 March (medium, UKR-ART-0002). Germany offers 1000 shells (GREEN, DEU-0001,
+in Kyiv on 20 January) and France 800 (RED, FRA-0001, in Kyiv on 3 February, two days late for the critical
+need), both through the Polish hub. Supply (1800) is short of need (2500). The one optimal plan: all German
+shells and 500 French ones (late) to the critical need, the other 300 French ones to the medium need, 700
+units of it unmet.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def theatre(db: None) -> Theatre:
         "DEU", reference="DEU-0001", quantity=1000, available=dt.date(2027, 1, 15), label=SharingLabel.GREEN
     )
     french = factories_records.pledge(
-        "FRA", reference="FRA-0001", quantity=800, available=dt.date(2027, 1, 20), label=SharingLabel.RED
+        "FRA", reference="FRA-0001", quantity=800, available=dt.date(2027, 1, 28), label=SharingLabel.RED
     )
     return Theatre(version, critical, medium, german, french)
 

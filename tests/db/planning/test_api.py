@@ -43,7 +43,7 @@ def test_a_coordinator_starts_a_run_answered_202_and_follows_it_to_success(
     body = run.json
     assert body["status"] == "succeeded" and body["progress"] == 100
     assert body["improvement"] == body["baseline_objective"] - body["objective"]
-    assert body["summary"]["by_priority"]["1"] == {"required": 1500, "on_time": 1500, "late": 0, "unmet": 0}
+    assert body["summary"]["by_priority"]["1"] == {"required": 1500, "on_time": 1000, "late": 500, "unmet": 0}
     assert body["summary"]["units_unmet"] == 700
     assert body["allocation_count"] == 3
     listed = client.get("/plan-runs")
@@ -291,3 +291,17 @@ def test_the_history_of_a_proposal_and_of_a_run_can_be_read(
     run_history = as_(coordinator).get(f"/plan-runs/{published.pk}/history").json["items"]
     assert [h["action"] for h in run_history] == ["create", "transition", "transition", "publish"]
     assert as_(liaison_deu).get(f"/plan-runs/{published.pk}/history").status == 403
+
+
+def test_a_misspelt_field_is_refused_not_ignored(
+    published: PlanRun, coordinator, liaison_fra, as_: Any
+) -> None:
+    allocation = published.allocations.get(pledge__reference="DEU-0001")
+    answer = as_(coordinator).post(
+        f"/plan-runs/{published.pk}/allocations/{allocation.pk}/lock", {"quantiy": 5}
+    )
+    assert answer.status == 422 and "quantiy" in answer.error_fields()
+    proposal = published.proposals.get(pledge__reference="FRA-0001", requirement__reference="UKR-ART-0002")
+    declined = as_(liaison_fra).post(f"/proposals/{proposal.pk}/decline", {"reasn": "typo"})
+    assert declined.status == 422
+    assert Proposal.objects.get(pk=proposal.pk).status == "proposed"

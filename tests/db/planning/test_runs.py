@@ -80,8 +80,13 @@ def test_a_queued_run_goes_running_then_succeeded_with_plan_allocations_and_hist
     assert done.snapshot["pledges"][0]["id"] == "DEU-0001"
     # Supply 1800 is short of need 2500: the critical need gets all 1500, the medium one 300, 700 unmet.
     rows = {(a.pledge.reference, a.requirement.reference): a.quantity for a in done.allocations.all()}
-    assert sum(q for (_, r), q in rows.items() if r == "UKR-ART-0001") == 1500
-    assert sum(rows.values()) == 1800
+    assert rows == {
+        ("DEU-0001", "UKR-ART-0001"): 1000,
+        ("FRA-0001", "UKR-ART-0001"): 500,
+        ("FRA-0001", "UKR-ART-0002"): 300,
+    }
+    late = done.allocations.get(pledge=theatre.french, requirement=theatre.critical)
+    assert late.arrival == dt.date(2027, 2, 3) and late.days_late == 2
     assert done.plan["unmet"] == [{"requirement": "UKR-ART-0002", "quantity": 700}]
     german = done.allocations.get(pledge=theatre.german)
     assert german.arrival == dt.date(2027, 1, 20) and german.days_late == 0
