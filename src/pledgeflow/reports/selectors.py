@@ -288,9 +288,14 @@ def _price(
     return {key: (n, value.quantize(CENT)) for key, (n, value) in totals.items()}
 
 
-def burden_sharing(viewer: Any, query: BurdenQuery | None = None) -> BurdenSharing:
+def burden_sharing(
+    viewer: Any, query: BurdenQuery | None = None, *, always_list: Iterable[str] = ()
+) -> BurdenSharing:
     """The burden-sharing report for ``query`` (default: this calendar year, EUR 40 billion, no exemptions),
     as ``viewer`` may see it: every signed-in user may read it.
+
+    Every ally has a row; a partner or organisation has one when it has value in the period that the viewer
+    may see, or when it is named in ``always_list`` (the donor view shows its own nation even at zero).
 
     Six queries whatever the number of pledges: nations, then the committed and delivered values grouped by
     item for all donors and by donor and item for the visible pledges, then the items' unit values.
@@ -327,6 +332,7 @@ def burden_sharing(viewer: Any, query: BurdenQuery | None = None) -> BurdenShari
         .values("code", "name", "kind", "gdp_usd_bn", "gdp_year")
     )
     exempt = set(query.exempt)
+    listed = set(always_list)
     participants = {
         n["code"]: n["gdp_usd_bn"]
         for n in nations
@@ -343,7 +349,7 @@ def burden_sharing(viewer: Any, query: BurdenQuery | None = None) -> BurdenShari
         c_n, c_value = committed_by.get(code, zero)
         d_n, d_value = delivered_by.get(code, zero)
         is_ally = nation["kind"] == NationKind.ALLY
-        if not is_ally and c_n == 0 and d_n == 0:
+        if not is_ally and c_n == 0 and d_n == 0 and code not in listed:
             continue  # a partner or organisation with nothing (visible) in the period has no row
         if is_ally:
             status = "participating" if code in participants else "exempt" if code in exempt else "no_gdp"
@@ -387,4 +393,4 @@ def burden_sharing(viewer: Any, query: BurdenQuery | None = None) -> BurdenShari
 
 def nation_burden(viewer: Any, code: str, query: BurdenQuery | None = None) -> BurdenRow | None:
     """One nation's row of the report (its contribution against its fair share), as ``viewer`` may see it."""
-    return burden_sharing(viewer, query).row(code)
+    return burden_sharing(viewer, query, always_list=[code]).row(code)

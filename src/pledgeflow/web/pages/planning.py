@@ -124,7 +124,14 @@ def _lock_states(request: HttpRequest, allocations: list[PlanAllocation]) -> dic
 
 def _allocation_columns() -> list[Column]:
     return [
-        Column("pledge", _("Pledge"), lambda a: a.pledge.reference, "code", sort="pledge__reference"),
+        Column(
+            "pledge",
+            _("Pledge"),
+            lambda a: a.pledge.reference,
+            "code",
+            sort="pledge__reference",
+            link=lambda a: reverse("pledge-detail", args=[a.pledge_id]),
+        ),
         Column(
             "donor",
             _("Donor"),
@@ -139,6 +146,7 @@ def _allocation_columns() -> list[Column]:
             lambda a: a.requirement.reference,
             "code",
             sort="requirement__reference",
+            link=lambda a: reverse("requirement-detail", args=[a.requirement_id]),
         ),
         Column(
             "priority", _("Priority"), lambda a: a.requirement.priority, "int", sort="requirement__priority"
