@@ -265,12 +265,15 @@ def make_plan(
 
 
 def _allocations(lines: Iterable[AllocationLine]) -> list[dict[str, Any]]:
+    # A plan has few distinct arrival dates and many rows: write each date once. int() turns numpy integers,
+    # which a planner may hand over, into Python ones that JSON can write.
+    iso: dict[date, str] = {}
     rows = [
         {
             "pledge": a.pledge,
             "requirement": a.requirement,
             "quantity": int(a.quantity),
-            "arrival": a.arrival.isoformat(),
+            "arrival": iso.get(a.arrival) or iso.setdefault(a.arrival, a.arrival.isoformat()),
             "days_late": int(a.days_late),
         }
         for a in lines
