@@ -55,6 +55,11 @@ _READ = error_responses(401, 404)
 _WRITE = error_responses(401, 403, 404, 409, 422, 428)
 
 
+def _version(payload: VersionIn | None) -> int | None:
+    """The version an action's optional body names (None: look for If-Match)."""
+    return payload.version if payload is not None else None
+
+
 def _answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
     set_etag(response, record.version)
     return Status(status, record) if status != 200 else record
@@ -115,26 +120,30 @@ def update_family(request: HttpRequest, code: str, payload: FamilyPatch, respons
     """Change a family (coordinators); name the version it is based on."""
     user = actor(request)
     family = selectors.get_family(user, code)
-    version = expected_version(request, payload.version)
+    version = expected_version(request, _version(payload))
     updated = services.update_family(user, family, changes_of(payload), version)
     return _answer(response, selectors.get_family(user, updated.code))
 
 
 @router.post("/families/{code}/retire", response={200: FamilyOut, **_WRITE})
-def retire_family(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def retire_family(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Retire a family whose items are all retired (coordinators)."""
     user = actor(request)
     family = selectors.get_family(user, code)
-    services.retire_family(user, family, expected_version(request, payload.version))
+    services.retire_family(user, family, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_family(user, code))
 
 
 @router.post("/families/{code}/restore", response={200: FamilyOut, **_WRITE})
-def restore_family(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def restore_family(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Bring a retired family back into use (coordinators)."""
     user = actor(request)
     family = selectors.get_family(user, code)
-    services.restore_family(user, family, expected_version(request, payload.version))
+    services.restore_family(user, family, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_family(user, code))
 
 
@@ -180,26 +189,30 @@ def update_item(request: HttpRequest, code: str, payload: ItemPatch, response: H
     """Change an item (coordinators); name the version it is based on."""
     user = actor(request)
     item = selectors.get_item(user, code)
-    version = expected_version(request, payload.version)
+    version = expected_version(request, _version(payload))
     updated = services.update_item(user, item, changes_of(payload), version)
     return _answer(response, selectors.get_item(user, updated.code))
 
 
 @router.post("/items/{code}/retire", response={200: ItemOut, **_WRITE})
-def retire_item(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def retire_item(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Retire an item: it stays readable for the pledges that name it (coordinators)."""
     user = actor(request)
     item = selectors.get_item(user, code)
-    services.retire_item(user, item, expected_version(request, payload.version))
+    services.retire_item(user, item, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_item(user, code))
 
 
 @router.post("/items/{code}/restore", response={200: ItemOut, **_WRITE})
-def restore_item(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def restore_item(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Bring a retired item back; its family must be active (coordinators)."""
     user = actor(request)
     item = selectors.get_item(user, code)
-    services.restore_item(user, item, expected_version(request, payload.version))
+    services.restore_item(user, item, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_item(user, code))
 
 

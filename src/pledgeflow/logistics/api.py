@@ -44,6 +44,11 @@ _READ = error_responses(401, 404)
 _WRITE = error_responses(401, 403, 404, 409, 422, 428)
 
 
+def _version(payload: VersionIn | None) -> int | None:
+    """The version an action's optional body names (None: look for If-Match)."""
+    return payload.version if payload is not None else None
+
+
 def _answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
     set_etag(response, record.version)
     return Status(status, record) if status != 200 else record
@@ -86,26 +91,30 @@ def update_location(request: HttpRequest, code: str, payload: LocationPatch, res
     """Change a location (coordinators); name the version it is based on."""
     user = actor(request)
     location = selectors.get_location(user, code)
-    version = expected_version(request, payload.version)
+    version = expected_version(request, _version(payload))
     updated = services.update_location(user, location, changes_of(payload), version)
     return _answer(response, selectors.get_location(user, updated.code))
 
 
 @router.post("/locations/{code}/retire", response={200: LocationOut, **_WRITE})
-def retire_location(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def retire_location(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Retire a location whose routes are all retired (coordinators)."""
     user = actor(request)
     location = selectors.get_location(user, code)
-    services.retire_location(user, location, expected_version(request, payload.version))
+    services.retire_location(user, location, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_location(user, code))
 
 
 @router.post("/locations/{code}/restore", response={200: LocationOut, **_WRITE})
-def restore_location(request: HttpRequest, code: str, payload: VersionIn, response: HttpResponse) -> Any:
+def restore_location(
+    request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Bring a retired location back into use (coordinators)."""
     user = actor(request)
     location = selectors.get_location(user, code)
-    services.restore_location(user, location, expected_version(request, payload.version))
+    services.restore_location(user, location, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_location(user, code))
 
 
@@ -154,26 +163,30 @@ def update_route(request: HttpRequest, route_id: int, payload: RoutePatch, respo
     """Change a route's transit days (coordinators); name the version it is based on."""
     user = actor(request)
     route = selectors.get_route(user, route_id)
-    version = expected_version(request, payload.version)
+    version = expected_version(request, _version(payload))
     services.update_route(user, route, changes_of(payload), version)
     return _answer(response, selectors.get_route(user, route_id))
 
 
 @router.post("/routes/{route_id}/retire", response={200: RouteOut, **_WRITE})
-def retire_route(request: HttpRequest, route_id: int, payload: VersionIn, response: HttpResponse) -> Any:
+def retire_route(
+    request: HttpRequest, route_id: int, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Retire a route: the planner no longer uses it (coordinators)."""
     user = actor(request)
     route = selectors.get_route(user, route_id)
-    services.retire_route(user, route, expected_version(request, payload.version))
+    services.retire_route(user, route, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_route(user, route_id))
 
 
 @router.post("/routes/{route_id}/restore", response={200: RouteOut, **_WRITE})
-def restore_route(request: HttpRequest, route_id: int, payload: VersionIn, response: HttpResponse) -> Any:
+def restore_route(
+    request: HttpRequest, route_id: int, response: HttpResponse, payload: VersionIn | None = None
+) -> Any:
     """Bring a retired route back; both ends must be active (coordinators)."""
     user = actor(request)
     route = selectors.get_route(user, route_id)
-    services.restore_route(user, route, expected_version(request, payload.version))
+    services.restore_route(user, route, expected_version(request, _version(payload)))
     return _answer(response, selectors.get_route(user, route_id))
 
 

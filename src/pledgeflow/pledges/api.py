@@ -154,12 +154,15 @@ def slip_pledge(request: HttpRequest, pledge_id: int, payload: SlipIn, response:
 
 
 @router.post("/{int:pledge_id}/withdraw", response={200: PledgeOut, **_WRITE})
-def withdraw_pledge(request: HttpRequest, pledge_id: int, payload: WithdrawIn, response: HttpResponse) -> Any:
+def withdraw_pledge(
+    request: HttpRequest, pledge_id: int, response: HttpResponse, payload: WithdrawIn | None = None
+) -> Any:
     """Withdraw an offered, committed or contracted pledge; it stays on record, withdrawn."""
     user = actor(request)
     pledge = selectors.get_pledge_for(user, pledge_id)
+    body = payload or WithdrawIn()  # the body is optional: the version may come as If-Match
     services.withdraw_pledge(
-        user, pledge, expected_version(request, payload.version), on=payload.on, note=payload.note
+        user, pledge, expected_version(request, body.version), on=body.on, note=body.note
     )
     return _answer(request, response, pledge_id)
 

@@ -90,11 +90,11 @@ def get_list_version(request: HttpRequest, key: str) -> Any:
 
 
 @router.post("/list-versions/{key}/approve", response={200: ListVersionOut, **_WRITE})
-def approve_list_version(request: HttpRequest, key: str, payload: NoteIn) -> Any:
+def approve_list_version(request: HttpRequest, key: str, payload: NoteIn | None = None) -> Any:
     """Approve the draft version and every submitted requirement on it (coordinators); it becomes current."""
     user = actor(request)
     version = selectors.get_list_version_for(user, key)
-    services.approve_version(user, version, note=payload.note)
+    services.approve_version(user, version, note=payload.note if payload else "")
     return selectors.get_list_version_for(user, version.pk)
 
 
@@ -159,18 +159,19 @@ def _transition(
     service: Callable[..., Requirement],
     request: HttpRequest,
     requirement_id: int,
-    payload: TransitionIn,
+    payload: TransitionIn | None,
     response: HttpResponse,
 ) -> Any:
     user = actor(request)
     requirement = selectors.get_requirement_for(user, requirement_id)
-    service(user, requirement, expected_version(request, payload.version), note=payload.note)
+    body = payload or TransitionIn()  # the body is optional: the version may come as If-Match
+    service(user, requirement, expected_version(request, body.version), note=body.note)
     return _answer(response, selectors.get_requirement_for(user, requirement_id))
 
 
 @router.post("/{int:requirement_id}/submit", response={200: RequirementOut, **_WRITE})
 def submit_requirement(
-    request: HttpRequest, requirement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
     """Submit a draft requirement for approval (draft -> submitted)."""
     return _transition(services.submit_requirement, request, requirement_id, payload, response)
@@ -178,7 +179,7 @@ def submit_requirement(
 
 @router.post("/{int:requirement_id}/return", response={200: RequirementOut, **_WRITE})
 def return_requirement(
-    request: HttpRequest, requirement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
     """Send a submitted requirement back to draft for rework (submitted -> draft); say why in ``note``."""
     return _transition(services.return_requirement_to_draft, request, requirement_id, payload, response)
@@ -186,7 +187,7 @@ def return_requirement(
 
 @router.post("/{int:requirement_id}/approve", response={200: RequirementOut, **_WRITE})
 def approve_requirement(
-    request: HttpRequest, requirement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
     """Approve one submitted requirement (coordinators: approval is joint)."""
     return _transition(services.approve_requirement, request, requirement_id, payload, response)
@@ -194,7 +195,7 @@ def approve_requirement(
 
 @router.post("/{int:requirement_id}/close", response={200: RequirementOut, **_WRITE})
 def close_requirement(
-    request: HttpRequest, requirement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
     """Close an approved requirement that has been met (approved -> closed)."""
     return _transition(services.close_requirement, request, requirement_id, payload, response)
@@ -202,7 +203,7 @@ def close_requirement(
 
 @router.post("/{int:requirement_id}/cancel", response={200: RequirementOut, **_WRITE})
 def cancel_requirement(
-    request: HttpRequest, requirement_id: int, payload: TransitionIn, response: HttpResponse
+    request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
     """Cancel a requirement no longer needed; it stays on record, cancelled."""
     return _transition(services.cancel_requirement, request, requirement_id, payload, response)

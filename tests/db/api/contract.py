@@ -213,6 +213,18 @@ class ResourceContract:
         assert answer.json["version"] == 2
         assert self.model._default_manager.filter(pk=record.pk).exists()
 
+    def test_the_cancel_action_may_send_no_body_and_its_version_as_if_match(
+        self, as_user: Callable[[str], ApiClient]
+    ) -> None:
+        if self.cancel_action is None:
+            pytest.skip("this resource has no cancel action")
+        record = self.make()
+        url = f"{self.url(record)}/{self.cancel_action}"
+        answer = as_user(self.writer).post(url, None, **{"If-Match": '"1"'})
+        assert answer.status == 200, answer
+        assert answer.json["version"] == 2
+        assert answer.header("ETag") == '"2"'
+
     def test_refused_writers_cannot_cancel(self, as_user: Callable[[str], ApiClient]) -> None:
         if self.cancel_action is None:
             pytest.skip("this resource has no cancel action")
