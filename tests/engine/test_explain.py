@@ -40,13 +40,11 @@ def test_short_requirement_names_where_its_admissible_units_went_and_what_one_mo
     [usa] = out["admissible_pledges"]  # the German pledge may not go to Kyiv
     assert usa["pledge"] == "P-USA"
     assert (usa["arrival"], usa["days_late"], usa["to_this_requirement"]) == ("2026-03-11", 0, 6)
-    assert usa["went_instead_to"] == [
-        {"requirement": "R-PAT-LVIV", "quantity": 6, "priority": 3, "weight": 10, "need_by": "2026-03-15"}
-    ]
+    lviv = {"requirement": "R-PAT-LVIV", "quantity": 6, "priority": 3, "weight": 10}
+    assert usa["went_instead_to"] == [{**lviv, "need_by": "2026-03-15", "locked": 6}]
     reason = out["unmet_reason"]
-    assert reason["to_lower_weight"] == [
-        {"requirement": "R-PAT-LVIV", "quantity": 6, "priority": 3, "weight": 10}
-    ]
+    assert reason["to_lower_weight"] == [{**lviv, "locked": 6}]  # a coordinator's lock holds them there
+    assert "lock" in reason["why_lower_weight"]
     assert out["value_of_one_more_unit"] == 1000 * 10_000
 
 

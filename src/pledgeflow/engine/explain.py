@@ -45,6 +45,7 @@ def explain_requirement(
     unmet = requirement.quantity - received
     options = []
     elsewhere: dict[str, int] = defaultdict(int)
+    held: dict[str, int] = defaultdict(int)  # of which locked there by a coordinator
     too_late_spare = 0
     cost_unmet = w * scenario.policy.unmet_penalty
     for pledge in context.admissible_for(requirement):
@@ -52,10 +53,13 @@ def explain_requirement(
         late = days_late(arrives, requirement.need_by)
         unit_cost = w * scenario.policy.late_penalty_per_day * late
         others = [
-            context.describe_use(rid, q) for rid, q in context.from_pledge[pledge.id] if rid != requirement.id
+            context.describe_use(pledge.id, rid, q)
+            for rid, q in context.from_pledge[pledge.id]
+            if rid != requirement.id
         ]
         for other in others:
             elsewhere[other["requirement"]] += other["quantity"]
+            held[other["requirement"]] += other.get("locked", 0)
         spare = context.unallocated.get(pledge.id, 0)
         if unit_cost >= cost_unmet:
             too_late_spare += spare
@@ -98,7 +102,7 @@ def explain_requirement(
             for pid, q in context.to_requirement[requirement.id]
         ],
         "admissible_pledges": options,
-        "unmet_reason": _unmet_reason(context, requirement, unmet, options, elsewhere, too_late_spare),
+        "unmet_reason": _unmet_reason(context, requirement, unmet, options, elsewhere, held, too_late_spare),
         "value_of_one_more_unit": value,
         "value_of_one_more_unit_means": (
             f"the plan's objective would fall by {value:,} if one more unit, usable by {requirement.id} "
@@ -113,7 +117,7 @@ def explain_pledge(scenario: Scenario, plan_doc: Mapping[str, Any], pledge_id: s
     """Explain the plan for one pledge: where its units went and who else could use them."""
     pledge = _find(scenario.pledges, pledge_id, "pledge")
     context = _Context(scenario, plan_doc)
-    uses = [context.describe_use(rid, q) for rid, q in context.from_pledge[pledge.id]]
+    uses = [context.describe_use(pledge.id, rid, q) for rid, q in context.from_pledge[pledge.id]]
     given = sum(use["quantity"] for use in uses)
     served = {use["requirement"] for use in uses}
     could: list[dict[str, Any]] = []
@@ -192,6 +196,7 @@ class _Context:
             self.to_requirement[rid].append((pid, q))
             self.arrival_of[pid, rid] = str(line["arrival"])
             self.late_of[pid, rid] = int(line["days_late"])
+        self.locked = {(lock.pledge, lock.requirement): lock.quantity for lock in scenario.locks}
         self.unmet = {e["requirement"]: int(e["quantity"]) for e in plan_doc.get("unmet", [])}
         self.unallocated = {e["pledge"]: int(e["quantity"]) for e in plan_doc.get("unallocated", [])}
 
@@ -205,15 +210,19 @@ class _Context:
         found.sort(key=lambda p: (arrival(p, requirement, self.scenario.start, self.distances), p.id))
         return found
 
-    def describe_use(self, requirement_id: str, quantity: int) -> dict[str, Any]:
+    def describe_use(self, pledge_id: str, requirement_id: str, quantity: int) -> dict[str, Any]:
         other = self.requirements[requirement_id]
-        return {
+        use: dict[str, Any] = {
             "requirement": requirement_id,
             "quantity": quantity,
             "priority": other.priority,
             "weight": self.weight(other),
             "need_by": other.need_by.isoformat(),
         }
+        locked = self.locked.get((pledge_id, requirement_id), 0)
+        if locked:
+            use["locked"] = locked
+        return use
 
 
 def _find(entries: Any, ident: str, kind: str) -> Any:
@@ -229,6 +238,7 @@ def _unmet_reason(
     unmet: int,
     options: list[dict[str, Any]],
     elsewhere: Mapping[str, int],
+    held: Mapping[str, int],
     too_late_spare: int,
 ) -> dict[str, Any] | None:
     """Why ``unmet`` units of ``requirement`` are left unmet, or None when none are."""
@@ -254,6 +264,8 @@ def _unmet_reason(
             "priority": other.priority,
             "weight": context.weight(other),
         }
+        if held.get(rid):
+            entry["locked"] = held[rid]
         (heavier if context.weight(other) >= w else lighter).append(entry)
     reason: dict[str, Any] = {
         "kind": "every admissible unit went to needs of equal or higher weight"
@@ -264,7 +276,8 @@ def _unmet_reason(
     if lighter:
         reason["to_lower_weight"] = lighter
         reason["why_lower_weight"] = (
-            "these units would be late here; giving them to the lower-weight needs and leaving this one "
+            "units marked locked are held there by a coordinator's lock and must stay; the others would be "
+            "late here: giving them to the lower-weight needs and leaving this one "
             "short costs less in total than the lateness here plus what those needs would then lack "
             "(compare cost_per_unit_here of each pledge with the unmet cost "
             f"{w * context.scenario.policy.unmet_penalty:,} per unit)"
