@@ -5,7 +5,7 @@ and answers refusals in the one error shape of :func:`pledgeflow.core.api_suppor
 docs/api.md is the guide.
 """
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from pledgeflow.catalogue.api import router as catalogue_router
 from pledgeflow.core.api_support import AUTH, install_error_handlers
@@ -28,6 +28,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=AUTH,
+    # Swagger UI from ninja's own static files, and no call-outs: its spec-validator badge would go online.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
 )
 install_error_handlers(api)
 

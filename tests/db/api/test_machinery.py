@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -147,6 +148,12 @@ def test_the_docs_page_is_served_without_any_other_origin(db: None) -> None:
     for reference in references:
         assert not re.match(r"^(https?:)?//", reference), f"{reference} is on another origin"
     assert "cdn" not in html.lower()
+    # Every asset is served by pledgeflow itself, and Swagger UI's validator badge (a call-out) is off.
+    for reference in references:
+        assert Client().get(reference).status_code == 200, reference
+    settings_json = re.search(r'id="swagger-settings">(.*?)</script>', html, re.S)
+    assert settings_json is not None
+    assert json.loads(settings_json.group(1))["validatorUrl"] is None
 
 
 # -- the error shape --
