@@ -287,8 +287,11 @@ class ReceiptForm(AccessibleForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     quantity_received = forms.IntegerField(label=_("Quantity received"))
+    # Not required here: the service names a missing condition together with any other problem.
     condition = forms.ChoiceField(
-        label=_("Condition"), choices=_blank(_("Choose the condition")) + list(ReceiptCondition.choices)
+        label=_("Condition"),
+        required=False,
+        choices=_blank(_("Choose the condition")) + list(ReceiptCondition.choices),
     )
     on = _date_field(_("Received on"), required=False, help_text=_("Today if empty."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -898,6 +899,14 @@ def pledge_slip(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """The ``next`` page to return to, only when it is on this site (never an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
 @login_required
 def pledge_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm receipt of a handed-over pledge: the quantity and condition found."""
@@ -927,7 +936,7 @@ def pledge_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("Receipt of %(ref)s confirmed.") % {"ref": pledge.reference})
-            return redirect(request.POST.get("next") or reverse("pledge-detail", args=[pk]))
+            return redirect(_safe_next(request) or reverse("pledge-detail", args=[pk]))
     return render(
         request,
         "web/records/pledge_action.html",
@@ -935,7 +944,7 @@ def pledge_receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "pledge": pledge,
             "title": _("Confirm receipt of %(ref)s") % {"ref": pledge.reference},
-            "next": request.GET.get("next") or request.POST.get("next") or "",
+            "next": _safe_next(request),
         },
         status=422 if form.errors else 200,
     )

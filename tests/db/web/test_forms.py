@@ -1,0 +1,228 @@
+"""Forms call the services: errors beside the fields, input kept, stale saves explained, actions recorded."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pytest
+
+from pledgeflow.core.models import ChangeRecord
+from pledgeflow.pledges.choices import PledgeStatus
+from pledgeflow.pledges.models import Pledge
+from pledgeflow.requirements.choices import RequirementStatus
+from pledgeflow.requirements.models import Requirement
+from tests.db import factories
+from tests.db import factories_records as records
+
+from .conftest import today
+
+pytestmark = pytest.mark.django_db
+
+
+def _requirement_post(**changes: Any) -> dict[str, Any]:
+    data = {
+        "family": "155mm-artillery-ammunition",
+        "item": "",
+        "quantity": "1200",
+        "priority": "1",
+        "need_by": "2027-04-30",
+        "destination": "DEST-KYIV",
+        "package_code": "",
+        "justification": "Counter-battery fire on the southern front",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_requirement_with_a_bad_quantity_shows_the_message_beside_the_field_and_keeps_the_input(
+    record, client_for
+):
+    client = client_for(factories.recipient_officer("UKR"))
+    response = client.post("/requirements/new/", _requirement_post(quantity="0"))
+    assert response.status_code == 422
+    body = response.content.decode()
+    form = response.context["form"]
+    assert "The quantity must be at least 1; got 0." in form.errors["quantity"]
+    assert 'id="id_quantity_error"' in body and 'aria-invalid="true"' in body
+    # What the user typed is still there.
+    assert "Counter-battery fire on the southern front" in body
+    assert 'value="2027-04-30"' in body
+    assert not Requirement.objects.filter(justification__startswith="Counter-battery").exists()
+
+
+def test_a_quantity_that_is_not_a_number_is_refused_beside_the_field_with_the_text_kept(record, client_for):
+    client = client_for(factories.recipient_officer("UKR"))
+    response = client.post("/requirements/new/", _requirement_post(quantity="lots"))
+    assert response.status_code == 422
+    assert "quantity" in response.context["form"].errors
+    assert 'value="lots"' in response.content.decode()
+
+
+def test_a_corrected_requirement_is_saved_as_a_draft_with_its_history(record, client_for):
+    officer = factories.recipient_officer("UKR")
+    response = client_for(officer).post("/requirements/new/", _requirement_post())
+    assert response.status_code == 302
+    created = Requirement.objects.get(justification__startswith="Counter-battery")
+    assert response["Location"] == f"/requirements/{created.pk}/"
+    assert created.status == RequirementStatus.DRAFT and created.quantity == 1200
+    assert (
+        ChangeRecord.objects.filter(entity="requirements.requirement", object_id=str(created.pk)).count() == 1
+    )
+
+
+def test_a_stale_save_explains_what_happened_and_keeps_the_users_changes(record, client_for):
+    officer = factories.recipient_officer("UKR")
+    need = record["draft_need"]
+    client = client_for(officer)
+    data = _requirement_post(quantity="450", version=str(need.version))
+    # Someone else saves first.
+    from pledgeflow.requirements import services
+
+    services.update_requirement(factories.coordinator(), need, {"quantity": 500}, need.version)
+    response = client.post(f"/requirements/{need.pk}/edit/", data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Someone else changed this record" in body
+    assert 'value="450"' in body  # the user's input, not the other save's
+    assert "Current value: 500" in body
+    # Saving again applies the user's change to the current version.
+    again = client.post(f"/requirements/{need.pk}/edit/", response.context["form"].data)
+    assert again.status_code == 302
+    need.refresh_from_db()
+    assert need.quantity == 450
+
+
+def test_requirement_status_buttons_submit_and_approve_through_the_services(record, client_for, coordinator):
+    need = record["draft_need"]
+    officer_client = client_for(factories.recipient_officer("UKR"))
+    detail = officer_client.get(f"/requirements/{need.pk}/").content.decode()
+    assert 'value="submitted"' in detail and 'value="approved"' not in detail
+    officer_client.post(f"/requirements/{need.pk}/status/", {"target": "submitted", "version": need.version})
+    need.refresh_from_db()
+    assert need.status == RequirementStatus.SUBMITTED
+    client_for(coordinator).post(
+        f"/requirements/{need.pk}/status/", {"target": "approved", "version": need.version}
+    )
+    need.refresh_from_db()
+    assert need.status == RequirementStatus.APPROVED
+
+
+def test_cancelling_a_requirement_asks_first_and_keeps_the_record(record, client_for):
+    need = record["draft_need"]
+    client = client_for(factories.recipient_officer("UKR"))
+    confirm = client.get(f"/requirements/{need.pk}/cancel/")
+    assert confirm.status_code == 200 and "Cancel the requirement" in confirm.content.decode()
+    need.refresh_from_db()
+    assert need.status == RequirementStatus.DRAFT
+    client.post(f"/requirements/{need.pk}/cancel/", {"version": need.version, "note": "Covered by EU"})
+    need.refresh_from_db()
+    assert need.status == RequirementStatus.CANCELLED
+
+
+def test_a_liaison_records_a_pledge_of_its_nation_and_a_wrong_label_is_refused_beside_the_field(
+    record, client_for
+):
+    liaison = factories.donor_liaison("DEU")
+    client = client_for(liaison)
+    data = {
+        "donor": "DEU",
+        "item": "dm121-155mm",
+        "quantity": "2500",
+        "available": (today() + _dt.timedelta(days=30)).isoformat(),
+        "origin": "DEPOT-DEU",
+        "source": "stock",
+        "channel": "bilateral",
+        "sharing_label": "RED",
+        "releasable_to": ["UKR"],
+        "note": "From Bundeswehr stocks",
+    }
+    refused = client.post("/pledges/new/", data)
+    assert refused.status_code == 422
+    assert "Only a TLP:AMBER pledge is released to named nations" in " ".join(
+        refused.context["form"].errors["releasable_to"]
+    )
+    assert "From Bundeswehr stocks" in refused.content.decode()
+    data["sharing_label"] = "AMBER"
+    saved = client.post("/pledges/new/", data)
+    assert saved.status_code == 302
+    pledge = Pledge.objects.get(note="From Bundeswehr stocks")
+    assert pledge.donor_id == "DEU" and pledge.status == PledgeStatus.OFFERED
+
+
+def test_milestone_buttons_move_a_pledge_along_and_the_timeline_shows_it(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    page = client.get(f"/pledges/{german.pk}/").content.decode()
+    assert 'value="dispatched"' in page
+    client.post(f"/pledges/{german.pk}/milestone/", {"target": "dispatched", "version": german.version})
+    german.refresh_from_db()
+    assert german.status == PledgeStatus.DISPATCHED
+    timeline = client.get(f"/pledges/{german.pk}/").context["timeline"]
+    assert [step["kind"] for step in timeline if step["state"] != "ahead"][-1] == "dispatched"
+    assert [step["kind"] for step in timeline if step["state"] == "ahead"] == ["handed_over", "received"]
+
+
+def test_a_milestone_based_on_an_old_version_is_refused_with_a_message(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    response = client.post(
+        f"/pledges/{german.pk}/milestone/",
+        {"target": "dispatched", "version": german.version - 1 or 99},
+        follow=True,
+    )
+    assert "has changed" in response.content.decode()
+    german.refresh_from_db()
+    assert german.status == PledgeStatus.COMMITTED
+
+
+def test_the_recipient_confirms_receipt_with_quantity_and_condition(record, client_for):
+    handed = records.pledge(
+        "DEU", reference="DEU-0099", status=PledgeStatus.HANDED_OVER, quantity=100, offered_on=today()
+    )
+    client = client_for(factories.recipient_officer("UKR"))
+    listed = client.get("/recipient/receipts/").content.decode()
+    assert "DEU-0099" in listed
+    too_many = client.post(
+        f"/pledges/{handed.pk}/receipt/",
+        {"version": handed.version, "quantity_received": "120", "condition": ""},
+    )
+    assert too_many.status_code == 422
+    errors = too_many.context["form"].errors
+    assert "quantity_received" in errors and "condition" in errors
+    done = client.post(
+        f"/pledges/{handed.pk}/receipt/?next=/recipient/receipts/",
+        {
+            "version": handed.version,
+            "quantity_received": "96",
+            "condition": "needs_repair",
+            "next": "/recipient/receipts/",
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == "/recipient/receipts/"
+    handed.refresh_from_db()
+    assert handed.status == PledgeStatus.RECEIVED and handed.quantity_received == 96
+
+
+def test_withdrawing_a_pledge_asks_first(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    assert "Withdraw the pledge" in client.get(f"/pledges/{german.pk}/withdraw/").content.decode()
+    client.post(f"/pledges/{german.pk}/withdraw/", {"version": german.version, "note": "Needed at home"})
+    german.refresh_from_db()
+    assert german.status == PledgeStatus.WITHDRAWN
+
+
+def test_a_receipt_redirect_never_leaves_the_site(record, client_for):
+    handed = records.pledge("DEU", reference="DEU-0098", status=PledgeStatus.HANDED_OVER, offered_on=today())
+    client = client_for(factories.recipient_officer("UKR"))
+    done = client.post(
+        f"/pledges/{handed.pk}/receipt/",
+        {
+            "version": handed.version,
+            "quantity_received": "1",
+            "condition": "serviceable",
+            "next": "https://evil.example/",
+        },
+    )
+    assert done.status_code == 302 and not done["Location"].startswith("https://evil")
