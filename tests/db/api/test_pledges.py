@@ -365,3 +365,29 @@ def test_a_page_of_pledges_takes_a_constant_number_of_queries(
     assert answer.json["count"] == 60
     assert len(answer.json["items"]) == 50
     assert answer.json["items"][0]["allowed_destinations"] == ["DEST-LVIV"]
+
+
+def test_a_pledge_refused_for_one_bad_nation_leaves_no_pledge_milestone_or_history(
+    api_as: Any, liaison_deu: Any
+) -> None:
+    from pledgeflow.pledges.models import PledgeMilestone
+
+    client = api_as(liaison_deu)
+    history = ChangeRecord.objects.count()
+    body = {**TestPledges().create_body(), "releasable_to": ["FRA", "XXX"]}
+    answer = client.post("/pledges", body)
+    assert answer.status == 422
+    assert answer.error_fields() == {"releasable_to"}
+    assert "XXX" in answer.json["errors"][0]["message"]
+    assert not Pledge.objects.exists()
+    assert not PledgeMilestone.objects.exists()
+    assert ChangeRecord.objects.count() == history
+
+
+def test_a_relabelled_pledge_becomes_visible_to_other_nations(
+    api_as: Any, liaison_deu: Any, liaison_fra: Any, red_deu: Pledge
+) -> None:
+    assert api_as(liaison_fra).get(f"/pledges/{red_deu.pk}").status == 404
+    relabelled = api_as(liaison_deu).patch(f"/pledges/{red_deu.pk}", {"sharing_label": "GREEN", "version": 1})
+    assert relabelled.status == 200, relabelled
+    assert api_as(liaison_fra).get(f"/pledges/{red_deu.pk}").status == 200
