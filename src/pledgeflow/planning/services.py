@@ -294,13 +294,19 @@ def _store_success(run_id: int, snapshot: Snapshot, plan: dict[str, Any]) -> Pla
         run.progress_message = "plan ready"
         run.finished_at = timezone.now()
         run.save()
+        from pledgeflow.training.runs import store_run_training
+
+        assignments, readiness = store_run_training(run)
+        note = f"{len(plan['allocations'])} allocations stored"
+        if assignments or readiness:
+            note += f", {assignments} training assignments and {readiness} package readiness rows"
         record_change(
             None,
             run,
             ChangeAction.TRANSITION,
             before,
             _run_state(run),
-            note=f"{len(plan['allocations'])} allocations stored",
+            note=note,
         )
     return run
 
@@ -439,6 +445,9 @@ def _accepted_by_pair() -> dict[tuple[int, str], int]:
 def publish_run(actor: Any, run_id: int) -> PlanRun:
     """Publish a succeeded run: each allocation becomes a proposal to the pledge's donor (coordinators).
 
+    The run's training assignments become proposals to the host nations in the same transaction
+    (:func:`pledgeflow.training.runs.publish_training_assignments`).
+
     A proposal asks for the allocation's quantity less what the donor already accepted on the same pair (so
     an accepted, locked allocation is not proposed again). Open proposals of earlier runs are superseded. A
     run is published once, and never after a later run was published.
@@ -505,6 +514,15 @@ def publish_run(actor: Any, run_id: int) -> PlanRun:
         created = list(run.proposals.all())
         _bulk_history(actor, [(p, ChangeAction.CREATE, None, _proposal_state(p)) for p in created])
 
+        from pledgeflow.training.runs import publish_training_assignments
+
+        training_made, training_superseded = publish_training_assignments(actor, run)
+
+        note = f"{len(created)} proposals made, {len(superseded)} open proposals superseded"
+        if stale:
+            note += f", {stale} allocations not proposed (pledge or requirement no longer open)"
+        if training_made or training_superseded:
+            note += f"; {training_made} training proposals made, {training_superseded} superseded"
         before = _run_state(run)
         run.published = True
         run.published_at = timezone.now()
@@ -516,8 +534,7 @@ def publish_run(actor: Any, run_id: int) -> PlanRun:
             "publish",
             before,
             _run_state(run),
-            note=f"{len(created)} proposals made, {len(superseded)} open proposals superseded"
-            + (f", {stale} allocations not proposed (pledge or requirement no longer open)" if stale else ""),
+            note=note,
         )
     return run
 

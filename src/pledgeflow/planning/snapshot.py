@@ -7,6 +7,8 @@ What a run plans (DOMAIN.md "Plan-run snapshot", docs/plan-runs.md):
   the accepted proposals for it (on this or an earlier list version, followed by its reference) whose pledge
   has been dispatched or has gone further. A requirement with nothing left is left out.
 - **Pledges**: the pledges that are offered, committed or contracted (not yet dispatched), at their quantity.
+- **Training**: skills, courses, sessions, cohorts and capability packages as the training context puts them
+  in a snapshot (:func:`pledgeflow.training.runs.add_training`, docs/training.md).
 - **Locks**: every pair with accepted proposals of a pledge in the snapshot to a requirement in the snapshot
   enters as a lock of the accepted total, and every active coordinator lock on such a pair enters too. When
   both exist on one pair the lock is the larger of the two, because a coordinator's lock guarantees the total
@@ -209,6 +211,10 @@ def build_snapshot(start: dt.date | None = None) -> Snapshot:
         {"pledge": pledge, "requirement": requirement, "quantity": quantity}
         for (pledge, requirement), quantity in sorted(locked.items())
     ]
+    # Training (skills, courses, sessions, cohorts, capability packages) by the training context's own rules.
+    from pledgeflow.training.runs import add_training
+
+    notes.extend(add_training(document, start).notes)
     return Snapshot(
         document, requirement_pks, pledge_pks, locked, notes, version.label if version is not None else None
     )
