@@ -274,3 +274,15 @@ def test_the_plan_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         text = out.read_text()
         texts.append(text[: text.index('"stats"')])
     assert texts[0] == texts[1]
+
+
+def test_errors_in_a_scenario_on_standard_input_name_it_so(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "pledgeflow", "plan", "-", "-o", str(tmp_path / "plan.json")],
+        input=b'{"format": "pledgeflow/scenario-v1"}',
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.decode().startswith("error: the scenario on standard input is not a valid")
+    assert list(tmp_path.iterdir()) == []

@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         problems[:0] = exc.lines
     except ScenarioError as exc:
-        print_scenario_errors(exc, args.scenario, sys.stderr)
+        print_scenario_errors(exc, _source_name(args), sys.stderr)
     for line in problems:
         print(line, file=sys.stderr)
     if problems or scenario is None:
@@ -171,6 +171,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_summary(doc, scenario, name, str(output), time.perf_counter() - began))
     return EXIT_OK
+
+
+def _source_name(args: argparse.Namespace) -> str:
+    """How messages name where the scenario came from."""
+    if getattr(args, "from_db", False):
+        return "the database snapshot"
+    if args.scenario == "-":
+        return "the scenario on standard input"
+    return str(args.scenario or "the scenario")
 
 
 def print_scenario_errors(exc: ScenarioError, name: str | None, out: TextIO) -> None:
