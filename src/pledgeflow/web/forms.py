@@ -24,6 +24,7 @@ from pledgeflow.nations.selectors import list_nations
 from pledgeflow.pledges.choices import Channel, PledgeStatus, ReceiptCondition, Source
 from pledgeflow.requirements.choices import Priority, RequirementStatus
 from pledgeflow.requirements.selectors import visible_list_versions
+from pledgeflow.web.choice_labels import translated
 
 __all__ = [
     "DateInput",
@@ -112,7 +113,7 @@ class RequirementForm(AccessibleForm):
         help_text=_("Only when no other item of the family will do."),
     )
     quantity = forms.IntegerField(label=_("Quantity"))
-    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int)
     need_by = _date_field(_("Needed by"))
     destination = forms.ChoiceField(label=_("Destination"))
     package_code = forms.CharField(
@@ -130,7 +131,7 @@ class RequirementForm(AccessibleForm):
         self.fields["item"].choices = _blank(_("Any item of the family")) + item_choices(user)
         self.fields["destination"].choices = _blank(_("Choose a destination")) + location_choices(user)
         self.fields["priority"].choices = [
-            (value, f"{value} \u2013 {label}") for value, label in Priority.choices
+            (value, f"{value} \u2013 {label}") for value, label in translated(Priority.choices)
         ]
         if editing:
             del self.fields["reference"]
@@ -159,11 +160,13 @@ class RequirementFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        versions = [(str(v.pk), f"{v.label} ({v.get_status_display()})") for v in visible_list_versions(user)]
+        versions = [
+            (str(v.pk), f"{v.label} ({_(v.get_status_display())})") for v in visible_list_versions(user)
+        ]
         self.fields["list_version"].choices = [("all", _("All versions")), *versions]
-        self.fields["status"].choices = _blank(_("Any status")) + list(RequirementStatus.choices)
+        self.fields["status"].choices = _blank(_("Any status")) + translated(RequirementStatus.choices)
         self.fields["priority"].choices = _blank(_("Any priority")) + [
-            (str(v), f"{v} \u2013 {label}") for v, label in Priority.choices
+            (str(v), f"{v} \u2013 {label}") for v, label in translated(Priority.choices)
         ]
         self.fields["capability_area"].choices = _blank(_("Any area")) + area_choices(user)
         self.fields["family"].choices = _blank(_("Any family")) + family_choices(user)
@@ -191,8 +194,8 @@ class PledgeForm(AccessibleForm):
         required=False,
         help_text=_("None selected means any destination."),
     )
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    source = forms.ChoiceField(label=_("Source"))
+    channel = forms.ChoiceField(label=_("Channel"))
     sharing_label = forms.ChoiceField(
         label=_("Sharing label"),
         choices=SharingLabel.choices,
@@ -218,6 +221,8 @@ class PledgeForm(AccessibleForm):
             # A liaison records its own nation's pledges: the service refuses any other, so offer only it.
             donors = [d for d in donors if d[0] == user.nation_id]
         self.fields["donor"].choices = donors
+        self.fields["source"].choices = translated(Source.choices)
+        self.fields["channel"].choices = translated(Channel.choices)
         self.fields["item"].choices = _blank(_("Choose an item")) + item_choices(user)
         locations = location_choices(user)
         self.fields["origin"].choices = _blank(_("Choose an origin")) + locations
@@ -255,12 +260,12 @@ class PledgeFilterForm(AccessibleForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["donor"].choices = _blank(_("Any donor")) + donor_choices(user)
-        self.fields["status"].choices = _blank(_("Any milestone")) + list(PledgeStatus.choices)
+        self.fields["status"].choices = _blank(_("Any milestone")) + translated(PledgeStatus.choices)
         self.fields["sharing_label"].choices = _blank(_("Any label")) + list(SharingLabel.choices)
         self.fields["capability_area"].choices = _blank(_("Any area")) + area_choices(user)
         self.fields["family"].choices = _blank(_("Any family")) + family_choices(user)
-        self.fields["source"].choices = _blank(_("Any source")) + list(Source.choices)
-        self.fields["channel"].choices = _blank(_("Any channel")) + list(Channel.choices)
+        self.fields["source"].choices = _blank(_("Any source")) + translated(Source.choices)
+        self.fields["channel"].choices = _blank(_("Any channel")) + translated(Channel.choices)
 
 
 # --- milestones and status changes -------------------------------------------------------------------------
@@ -291,10 +296,14 @@ class ReceiptForm(AccessibleForm):
     condition = forms.ChoiceField(
         label=_("Condition"),
         required=False,
-        choices=_blank(_("Choose the condition")) + list(ReceiptCondition.choices),
     )
     on = _date_field(_("Received on"), required=False, help_text=_("Today if empty."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        conditions = translated(ReceiptCondition.choices)
+        self.fields["condition"].choices = _blank(_("Choose the condition")) + conditions
 
 
 class SlipForm(AccessibleForm):

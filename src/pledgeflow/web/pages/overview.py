@@ -226,7 +226,7 @@ def _due_columns() -> list[Column]:
             _lazy("Milestone"),
             lambda p: p.status,
             kind="status",
-            display=lambda p: p.get_status_display(),
+            display=lambda p: _(p.get_status_display()),
         ),
         Column("available", _lazy("Available"), lambda p: p.available, kind="date"),
     ]
@@ -243,7 +243,7 @@ def _slipped_columns(today: _dt.date) -> list[Column]:
             _lazy("Milestone"),
             lambda p: p.status,
             kind="status",
-            display=lambda p: p.get_status_display(),
+            display=lambda p: _(p.get_status_display()),
         ),
         Column("available", _lazy("Was due"), lambda p: p.available, kind="date"),
         Column("age", _lazy("Days past its date"), lambda p: (today - p.available).days, kind="int"),

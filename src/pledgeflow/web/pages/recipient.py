@@ -74,7 +74,7 @@ def requirements_by_priority(request: HttpRequest) -> HttpResponseBase:
     cards = [
         {
             "priority": value,
-            "label": label,
+            "label": _(label),
             "count": per_priority.get(value, {}).get("n", 0),
             "units": per_priority.get(value, {}).get("units") or 0,
             "href": f"?priority={value}",

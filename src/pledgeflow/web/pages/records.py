@@ -112,7 +112,7 @@ def requirement_columns() -> list[Column]:
             lambda r: r.priority,
             kind="text",
             sort="priority,need_by",
-            display=lambda r: f"{r.priority} \u2013 {r.get_priority_display()}",
+            display=lambda r: f"{r.priority} \u2013 {_(r.get_priority_display())}",
         ),
         Column("area", _lazy("Capability area"), lambda r: r.capability_area.name),
         Column("family", _lazy("Family"), lambda r: r.family.name),
@@ -126,7 +126,7 @@ def requirement_columns() -> list[Column]:
             lambda r: r.status,
             kind="status",
             sort="status",
-            display=lambda r: r.get_status_display(),
+            display=lambda r: _(r.get_status_display()),
         ),
         Column("package", _lazy("Package"), lambda r: r.package_code),
     ]
@@ -162,7 +162,7 @@ def pledge_columns() -> list[Column]:
             lambda p: p.status,
             kind="status",
             sort="status,available",
-            display=lambda p: p.get_status_display(),
+            display=lambda p: _(p.get_status_display()),
         ),
         Column("received", _lazy("Received"), lambda p: p.quantity_received, kind="int"),
         Column("label", _lazy("Sharing label"), lambda p: p.sharing_label, kind="label"),
@@ -172,8 +172,8 @@ def pledge_columns() -> list[Column]:
             lambda p: " ".join(n.code for n in p.releasable_to.all()),
         ),
         Column("origin", _lazy("Origin"), lambda p: p.origin.name),
-        Column("source", _lazy("Source"), lambda p: p.get_source_display()),
-        Column("channel", _lazy("Channel"), lambda p: p.get_channel_display()),
+        Column("source", _lazy("Source"), lambda p: _(p.get_source_display())),
+        Column("channel", _lazy("Channel"), lambda p: _(p.get_channel_display())),
     ]
 
 
@@ -467,7 +467,7 @@ def requirement_transition(request: HttpRequest, pk: int) -> HttpResponse:
             _("Requirement %(ref)s is now %(status)s.")
             % {
                 "ref": requirement.reference,
-                "status": RequirementStatus(target).label,
+                "status": _(RequirementStatus(target).label),
             },
         )
     return redirect("requirement-detail", pk=pk)
@@ -579,7 +579,7 @@ def pledge_timeline(pledge: Pledge, log: list[Any]) -> list[dict[str, Any]]:
         steps.append(
             {
                 "kind": entry.milestone,
-                "label": MilestoneKind(entry.milestone).label
+                "label": _(MilestoneKind(entry.milestone).label)
                 if entry.milestone in MilestoneKind.values
                 else "",
                 "state": "done",
@@ -589,7 +589,7 @@ def pledge_timeline(pledge: Pledge, log: list[Any]) -> list[dict[str, Any]]:
                 "old_date": entry.old_date,
                 "new_date": entry.new_date,
                 "quantity_received": entry.quantity_received,
-                "condition": ReceiptCondition(entry.condition).label if entry.condition else "",
+                "condition": _(ReceiptCondition(entry.condition).label) if entry.condition else "",
             }
         )
     if steps:
@@ -604,7 +604,7 @@ def pledge_timeline(pledge: Pledge, log: list[Any]) -> list[dict[str, Any]]:
     for status in path[position + 1 :]:
         if status == PledgeStatus.AT_HUB:
             continue  # an optional stop: shown once reached, not as a step ahead
-        steps.append({"kind": status, "label": PledgeStatus(status).label, "state": "ahead"})
+        steps.append({"kind": status, "label": _(PledgeStatus(status).label), "state": "ahead"})
     return steps
 
 
@@ -615,7 +615,7 @@ def _pledge_actions(user: Any, pledge: Pledge) -> list[dict[str, str]]:
         if target in (PledgeStatus.WITHDRAWN, PledgeStatus.DECLINED, PledgeStatus.RECEIVED):
             continue  # each has its own page (confirmation, or the receipt form)
         if can_manage_pledge(user, pledge.donor_id):
-            actions.append({"target": str(target), "label": str(PledgeStatus(target).label)})
+            actions.append({"target": str(target), "label": _(PledgeStatus(target).label)})
     return actions
 
 
@@ -794,7 +794,7 @@ def pledge_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     except _REFUSALS as exc:
         messages.error(request, _refusal_message(exc))
     else:
-        label = PledgeStatus(target).label if target in PledgeStatus.values else target
+        label = _(PledgeStatus(target).label) if target in PledgeStatus.values else target
         messages.success(
             request,
             _("Pledge %(ref)s: %(milestone)s recorded.")
