@@ -31,11 +31,22 @@ def plan_from_db(args: argparse.Namespace) -> tuple[Any, str]:
     from pledgeflow.cli import django_setup
 
     django_setup.setup()
+    from django.db import DatabaseError
+
     from pledgeflow.engine.errors import ScenarioError, ValidationIssue
     from pledgeflow.engine.scenario import dump_json, load_scenario
     from pledgeflow.planning.snapshot import build_snapshot, describe_issue
 
-    snapshot = build_snapshot()
+    try:
+        snapshot = build_snapshot()
+    except DatabaseError as exc:
+        from django.conf import settings
+
+        name = settings.DATABASES["default"].get("NAME")
+        raise InputError(
+            f"error: cannot read the snapshot from the database {name!s}: {exc}; check "
+            "PLEDGEFLOW_DATABASE_URL and that the database is migrated (`pledgeflow manage migrate`)"
+        ) from None
     data = dump_json(snapshot.document)
     snapshot_out = getattr(args, "snapshot_out", None)
     if snapshot_out:

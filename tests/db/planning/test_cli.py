@@ -66,3 +66,19 @@ def test_an_invalid_snapshot_names_the_records_and_writes_nothing(
     err = capsys.readouterr().err
     assert "locks[0]" in err and "(lock on pledge DEU-0001 -> requirement UKR-ART-0001)" in err
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_a_database_that_cannot_be_read_is_reported_plainly(
+    theatre: Theatre, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from pledgeflow.planning import snapshot
+
+    def unreadable(start: object = None) -> None:
+        raise OperationalError("no such table: requirements_requirement")
+
+    monkeypatch.setattr(snapshot, "build_snapshot", unreadable)
+    assert main(["plan", "--from-db", "-o", str(tmp_path / "plan.json")]) == 2
+    err = capsys.readouterr().err
+    assert "no such table" in err and "pledgeflow manage migrate" in err
