@@ -17,6 +17,7 @@ Who writes what (docs/training.md):
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -204,6 +205,40 @@ def _resolve_many(model: type[Any], values: Iterable[Any] | None, field: str) ->
     return resolved
 
 
+def _plain(model: type[Any], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # an unknown field is reported by _refuse_unknown
+        return False
+    return bool(getattr(field, "concrete", False)) and not field.is_relation
+
+
+def _resolve_checked(
+    instance: Any, values: dict[str, Any], resolve: Any, changes: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``resolve(values)`` (codes to records); when a code is unknown, every other bad value is named too.
+
+    The plain ``changes`` (or the values already on a new ``instance``) are checked on a copy of ``instance``
+    so that one refusal names each bad field, not only the first kind of problem found.
+    """
+    try:
+        return dict(resolve(values))
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {k: list(v) for k, v in exc.message_dict.items()}
+    model = type(instance)
+    probe = copy.copy(instance)
+    for name, value in (changes or {}).items():
+        if name not in errors and _plain(model, name):
+            setattr(probe, name, value)
+    exclude = [f.name for f in model._meta.fields if f.is_relation or f.name in errors]
+    try:
+        probe.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as more:
+        for name, messages in more.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    raise ValidationError(errors)
+
+
 def _check_version(record: Any, expected_version: int, entity: str) -> None:
     if record.version != expected_version:
         raise StaleVersion(entity, record.code, expected_version, record.version)
@@ -281,13 +316,14 @@ def create_skill(
 ) -> Skill:
     """Create a skill with its prerequisites (records or codes); a cycle is refused, named."""
     require(can_manage_training(actor), _SKILLS_DENIED)
-    required = _resolve_many(Skill, prerequisites, "prerequisites")
+    new = Skill(code=code, name=name, description=description or "")
+    required = _resolve_checked(
+        new,
+        {"prerequisites": prerequisites},
+        lambda v: {"p": _resolve_many(Skill, v["prerequisites"], "prerequisites")},
+    )["p"]
     _check_acyclic(code, required)
-    return create_with_history(
-        actor,
-        Skill(code=code, name=name, description=description or ""),
-        m2m={"prerequisites": required},
-    )
+    return create_with_history(actor, new, m2m={"prerequisites": required})
 
 
 @transaction.atomic
@@ -299,7 +335,12 @@ def update_skill(actor: Any, skill: Skill, changes: Mapping[str, Any], expected_
     _refuse_unknown(changes, SKILL_FIELDS, "skill")
     values = dict(changes)
     if "prerequisites" in values:
-        values["prerequisites"] = _resolve_many(Skill, values["prerequisites"], "prerequisites")
+        values["prerequisites"] = _resolve_checked(
+            current,
+            values,
+            lambda v: {"p": _resolve_many(Skill, v["prerequisites"], "prerequisites")},
+            changes,
+        )["p"]
         _check_acyclic(values.get("code", current.code), values["prerequisites"], current.code)
     return apply_update(actor, current, values, expected_version)
 
@@ -387,7 +428,20 @@ def create_course(
     """
     host_code = host.code if isinstance(host, Nation) else str(host or "")
     require(can_manage_course(actor, host_code), _course_denied(actor, host_code))
-    values = _resolve_course_values({"skill": skill, "host": host, "releasable_to": releasable_to})
+    plain = {
+        "code": code,
+        "name": name,
+        "language": language,
+        "duration_days": duration_days,
+        "seats": seats,
+        "cost_per_seat_eur": cost_per_seat_eur,
+        "sharing_label": sharing_label,
+    }
+    values = _resolve_checked(
+        Course(**plain),
+        {"skill": skill, "host": host, "releasable_to": releasable_to},
+        _resolve_course_values,
+    )
     releasable = values.pop("releasable_to")
     _check_releasable(sharing_label, releasable, values["host"].code, "course")
     course = Course(
@@ -414,7 +468,7 @@ def update_course(
     require(can_manage_course(actor, current.host_id), _course_denied(actor, current.host_id))
     _check_version(current, expected_version, "Course")
     _refuse_unknown(changes, COURSE_FIELDS, "course")
-    values = _resolve_course_values(dict(changes))
+    values = _resolve_checked(current, dict(changes), _resolve_course_values, changes)
     if "host" in values and values["host"].code != current.host_id:
         require(
             can_manage_training(actor),
@@ -632,7 +686,12 @@ def create_cohort(
     recipient) that must reach an active ``skill``; it starts *planned*."""
     recipient = _recipient(nation or _default_recipient(actor))
     require(can_manage_cohort(actor, recipient.code), _cohort_denied(actor, recipient.code))
-    values = _resolve_cohort_values({"skill": skill, "held": held, "package": package})
+    probe = Cohort(
+        code=code, name=name or "", size=size, language=language, ready_by=ready_by, priority=priority
+    )
+    values = _resolve_checked(
+        probe, {"skill": skill, "held": held, "package": package}, _resolve_cohort_values
+    )
     held_skills = values.pop("held")
     _check_cohort_code(code)
     cohort = Cohort(
@@ -670,7 +729,7 @@ def update_cohort(
         raise ValidationError(
             {"status": f"Cohort {current.code} is {current.status}; only a planned cohort changes."}
         )
-    values = _resolve_cohort_values(dict(changes))
+    values = _resolve_checked(current, dict(changes), _resolve_cohort_values, changes)
     if "code" in values and values["code"] != current.code:
         _check_cohort_code(values["code"])
     return apply_update(actor, current, values, expected_version)
