@@ -34,7 +34,7 @@ from pledgeflow.web.exports import Column, export_response, requested_export
 from pledgeflow.web.forms import DateInput
 from pledgeflow.web.views import query_string
 
-__all__ = ["BurdenForm", "burden_columns", "chart_spec", "urlpatterns"]
+__all__ = ["BurdenForm", "burden_columns", "chart_rows", "chart_spec", "urlpatterns"]
 
 BILLION = Decimal("1000000000")
 
@@ -104,9 +104,15 @@ def _status_text(row: BurdenRow) -> str:
     }.get(row.status, row.status)
 
 
+def chart_rows(report: BurdenSharing) -> list[BurdenRow]:
+    """The participating allies, highest committed share of their fair share first (then by code)."""
+    rows = [row for row in report.allies if row.participating]
+    return sorted(rows, key=lambda row: (-(row.committed_pct or 0), row.code))
+
+
 def chart_spec(report: BurdenSharing) -> dict[str, Any]:
     """What ``charts.js`` draws: committed and delivered value as a percentage of each ally's fair share."""
-    rows = [row for row in report.allies if row.participating]
+    rows = chart_rows(report)
     return {
         "type": "bar",
         "horizontal": True,
@@ -142,6 +148,8 @@ def burden_page(request: HttpRequest) -> HttpResponseBase:
     if "start" not in params and "end" not in params:
         start, end = default_period()
         params["start"], params["end"] = start.isoformat(), end.isoformat()
+    if "baseline_bn" not in params:
+        params["baseline_bn"] = str(DEFAULT_BASELINE_EUR / BILLION)
     form = BurdenForm(params, user=request.user)
     report = None
     status = 200
@@ -167,6 +175,7 @@ def burden_page(request: HttpRequest) -> HttpResponseBase:
         "report": report,
         "columns": burden_columns(),
         "chart": chart_spec(report) if report else None,
+        "chart_rows": chart_rows(report) if report else [],
         "export_links": [(fmt, query_string(keep, export=fmt)) for fmt in ("csv", "xlsx")],
         "default_baseline_bn": DEFAULT_BASELINE_EUR / BILLION,
     }

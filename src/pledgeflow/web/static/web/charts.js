@@ -48,13 +48,16 @@
         }
         ctx.stroke();
         ctx.setLineDash([]);
+        ctx.font = "bold 12px system-ui, sans-serif";
+        var text = spec.reference.label;
+        var width = ctx.measureText(text).width;
+        // The label sits on a white box at the line's end, so bars never hide it.
+        var x = spec.horizontal ? Math.min(at + 4, area.right - width - 6) : area.left + 4;
+        var y = spec.horizontal ? area.bottom - 6 : at - 6;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.fillRect(x - 2, y - 12, width + 4, 16);
         ctx.fillStyle = colour(8);
-        ctx.font = "12px system-ui, sans-serif";
-        if (spec.horizontal) {
-          ctx.fillText(spec.reference.label, at + 4, area.top + 12);
-        } else {
-          ctx.fillText(spec.reference.label, area.left + 4, at - 4);
-        }
+        ctx.fillText(text, x, y);
         ctx.restore();
       },
     };
@@ -99,7 +102,7 @@
         scales: scales,
         plugins: {
           title: { display: true, text: spec.title, font: { size: 15, weight: "bold" }, color: "#1b1f24" },
-          legend: { position: "top", labels: { color: "#1b1f24" } },
+          legend: { display: spec.series.length > 1, position: "top", labels: { color: "#1b1f24" } },
           tooltip: {
             callbacks: {
               label: function (item) {
