@@ -92,6 +92,8 @@ def compare_runs(
     other_reqs = _by_id(other_snapshot.get("requirements", []))
     base_locks, other_locks = _locks(base_snapshot), _locks(other_snapshot)
     families = _item_families(base_snapshot) | _item_families(other_snapshot)
+    family_changes = _changes_by_family(base_snapshot, other_snapshot, families)
+    global_changes = _global_changes(base_snapshot, other_snapshot)
 
     pairs: list[dict[str, Any]] = []
     for key in sorted(set(base_pairs) | set(other_pairs)):
@@ -124,10 +126,7 @@ def compare_runs(
             family = requirement.get("family") or families.get(
                 str(_pledge_item(base_pledges, other_pledges, pledge_id))
             )
-            reasons.append(
-                f"re-optimised: other pledges or requirements of family {family or 'unknown'} changed, "
-                "so the units were better spent elsewhere"
-            )
+            reasons.append(_why_moved(family, family_changes.get(family), global_changes))
         pairs.append(
             {
                 "pledge": pledge_id,
@@ -144,6 +143,67 @@ def compare_runs(
         )
     pairs.sort(key=lambda p: (p["priority"] or 9, p["pledge"], p["requirement"]))
     return {"pairs": pairs, "summary": summary_delta(base_plan, other_plan)}
+
+
+def _changes_by_family(
+    base: Mapping[str, Any], other: Mapping[str, Any], families: Mapping[str, str]
+) -> dict[str | None, dict[str, int]]:
+    """How many pledges, requirements and locks of each family differ between two snapshots."""
+    counts: dict[str | None, dict[str, int]] = {}
+
+    def count(family: str | None, kind: str) -> None:
+        counts.setdefault(family, {"pledges": 0, "requirements": 0, "locks": 0})[kind] += 1
+
+    for kind, fields in (("pledges", _PLEDGE_FIELDS), ("requirements", _REQUIREMENT_FIELDS)):
+        before, after = _by_id(base.get(kind, [])), _by_id(other.get(kind, []))
+        for key in set(before) | set(after):
+            old, new = before.get(key), after.get(key)
+            if old is not None and new is not None and all(old.get(f) == new.get(f) for f in fields):
+                continue
+            for entry in (old, new):
+                if entry is None:
+                    continue
+                family = (
+                    entry.get("family") if kind == "requirements" else families.get(str(entry.get("item")))
+                )
+                count(family, kind)
+                break
+    requirement_family = {
+        str(r["id"]): r.get("family") for r in [*base.get("requirements", []), *other.get("requirements", [])]
+    }
+    base_locks, other_locks = _locks(base), _locks(other)
+    for pair in set(base_locks) | set(other_locks):
+        if base_locks.get(pair) != other_locks.get(pair):
+            count(requirement_family.get(pair[1]), "locks")
+    return counts
+
+
+def _global_changes(base: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
+    """Changes that can move every allocation: the start day, the routes, the policy weights."""
+    changes = []
+    if base.get("start") != other.get("start"):
+        changes.append(f"the plan starts on {other.get('start')} instead of {base.get('start')}")
+    routes = [{(r["from"], r["to"], r["days"]) for r in doc.get("routes", [])} for doc in (base, other)]
+    if routes[0] != routes[1]:
+        changes.append("routes changed")
+    if base.get("policy") != other.get("policy"):
+        changes.append("the policy weights changed")
+    return changes
+
+
+def _why_moved(family: str | None, changed: Mapping[str, int] | None, global_changes: list[str]) -> str:
+    """Why a pair moved when neither its pledge, its requirement nor a lock on it changed."""
+    name = family or "unknown"
+    parts = [f"{n} {kind[:-1] if n == 1 else kind}" for kind, n in (changed or {}).items() if n]
+    if parts:
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        return f"re-optimised: {listed} of family {name} changed, so the units were better spent elsewhere"
+    if global_changes:
+        return f"re-optimised: {'; '.join(global_changes)}"
+    return (
+        f"no pledge, requirement or lock of family {name} changed: the planner chose another allocation of "
+        "equal cost (several plans are equally good)"
+    )
 
 
 def _pledge_item(

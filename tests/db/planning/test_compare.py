@@ -81,15 +81,37 @@ def test_a_lock_is_named_as_the_reason_for_a_change() -> None:
     assert pairs[("P1", "R2")]["change"] == "added"
 
 
-def test_a_pair_moved_by_competition_says_so_naming_the_family() -> None:
-    items = [{"code": "shell", "family": "155mm"}]
-    base = {"items": items, "pledges": [{"id": "P1", "item": "shell", "quantity": 10}], "requirements": []}
-    plan_before = {"allocations": [{"pledge": "P1", "requirement": "R1", "quantity": 10, "days_late": 0}]}
-    plan_after = {"allocations": [{"pledge": "P1", "requirement": "R1", "quantity": 5, "days_late": 0}]}
-    pair = compare_runs(base, plan_before, base, plan_after)["pairs"][0]
-    assert pair["reasons"][0].startswith(
-        "re-optimised: other pledges or requirements of family 155mm changed"
-    )
+_ITEMS = [{"code": "shell", "family": "155mm"}]
+_P1 = {"id": "P1", "item": "shell", "quantity": 10}
+_R1 = {"id": "R1", "family": "155mm", "quantity": 10, "priority": 2}
+_BEFORE = {"allocations": [{"pledge": "P1", "requirement": "R1", "quantity": 10, "days_late": 0}]}
+_AFTER = {"allocations": [{"pledge": "P1", "requirement": "R1", "quantity": 5, "days_late": 0}]}
+
+
+def test_a_pair_moved_by_competition_counts_what_changed_in_its_family() -> None:
+    base = {"items": _ITEMS, "pledges": [_P1], "requirements": [_R1]}
+    rival = {"id": "R2", "family": "155mm", "quantity": 5, "priority": 1}
+    other = {**base, "requirements": [_R1, rival]}
+    pair = compare_runs(base, _BEFORE, other, _AFTER)["pairs"][0]
+    assert pair["reasons"] == [
+        "re-optimised: 1 requirement of family 155mm changed, so the units were better spent elsewhere"
+    ]
+
+
+def test_a_pair_moved_though_nothing_changed_is_called_an_equally_good_alternative() -> None:
+    base = {"items": _ITEMS, "pledges": [_P1], "requirements": [_R1]}
+    pair = compare_runs(base, _BEFORE, base, _AFTER)["pairs"][0]
+    assert pair["reasons"] == [
+        "no pledge, requirement or lock of family 155mm changed: the planner chose another allocation of "
+        "equal cost (several plans are equally good)"
+    ]
+
+
+def test_a_later_start_is_named_when_nothing_else_changed() -> None:
+    base = {"start": "2026-12-01", "items": _ITEMS, "pledges": [_P1], "requirements": [_R1]}
+    later = {**base, "start": "2026-12-08"}
+    pair = compare_runs(base, _BEFORE, later, _AFTER)["pairs"][0]
+    assert pair["reasons"] == ["re-optimised: the plan starts on 2026-12-08 instead of 2026-12-01"]
 
 
 def test_a_donor_sees_only_the_pairs_of_pledges_it_may_see(
