@@ -44,8 +44,15 @@ class BurdenRowOut(Schema):
     gdp_year: int | None
     gdp_share_pct: Decimal | None = Field(description="Share of the participating allies' GDP, per cent.")
     fair_share_eur: Decimal | None
-    committed_eur: Decimal = Field(description="Committed or later, dated by the committed milestone.")
+    committed_eur: Decimal = Field(
+        description="Pledges committed or later (dated by the committed milestone) and accepted training "
+        "seats."
+    )
     committed_pledges: int
+    training_eur: Decimal = Field(
+        description="Of the committed value: training seats hosted (accepted seats x the course's cost per "
+        "seat)."
+    )
     committed_pct: Decimal | None = Field(description="Committed value as a percentage of the fair share.")
     delivered_eur: Decimal = Field(description="Handed over or received, dated by the handed-over milestone.")
     delivered_pledges: int
@@ -89,6 +96,7 @@ def row_out(row: Any) -> dict[str, Any]:
         "fair_share_eur": row.fair_share_eur,
         "committed_eur": row.committed_eur,
         "committed_pledges": row.committed_pledges,
+        "training_eur": row.training_eur,
         "committed_pct": row.committed_pct,
         "delivered_eur": row.delivered_eur,
         "delivered_pledges": row.delivered_pledges,

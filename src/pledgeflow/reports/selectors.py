@@ -4,7 +4,9 @@ The method (docs/burden-sharing.md explains it for readers):
 
 - **Value.** In-kind pledges are valued at the catalogue's unit value (EUR) times the quantity; funds are
   pledged as catalogue items worth EUR 1 a unit, so they count at face value. A pledge counts once, for its
-  donor (the nation whose goods or money left it).
+  donor (the nation whose goods or money left it). Training seats count at the course's cost per seat, for
+  the host nation, once the host has accepted them (:func:`pledgeflow.training.selectors.
+  training_contribution`), dated by the session's start; they add to the committed value.
 - **Milestones.** *Committed* value counts pledges at committed or later (committed, contracted, dispatched,
   at hub, handed over, received), dated by their *committed* milestone; *delivered* value counts pledges
   handed over or received, dated by their *handed over* milestone. A period (``period_from`` ..
@@ -42,6 +44,7 @@ from pledgeflow.pledges.choices import COMMITTED_STATUSES, DELIVERED_STATUSES, M
 from pledgeflow.pledges.models import Pledge, PledgeMilestone
 from pledgeflow.pledges.selectors import pledge_visibility_q
 from pledgeflow.reports.fairshare import CENT, fair_shares
+from pledgeflow.training.selectors import training_contribution
 
 __all__ = [
     "DEFAULT_BASELINE_EUR",
@@ -75,11 +78,12 @@ class BurdenQuery:
 class BurdenRow:
     """One nation's row: GDP, fair share and the value of its pledges the viewer may see.
 
-    ``status`` is ``participating`` (an ally sharing the baseline), ``exempt`` (an ally exempted from it),
-    ``no_gdp`` (an ally without a GDP figure) or the nation's kind for partners and organisations.
-    ``complete`` is true when the viewer may see every pledge of the nation; otherwise the values count only
-    the pledges the viewer may see and are a lower bound. Percentages are of the fair share (None without
-    one).
+    ``committed_eur`` includes ``training_eur``, the value of the training seats the nation hosts (accepted
+    seats in sessions starting in the period). ``status`` is ``participating`` (an ally sharing the
+    baseline), ``exempt`` (an ally exempted from it), ``no_gdp`` (an ally without a GDP figure) or the
+    nation's kind for partners and organisations. ``complete`` is true when the viewer may see every pledge of
+    the nation; otherwise the values count only the pledges the viewer may see and are a lower bound.
+    Percentages are of the fair share (None without one).
     """
 
     code: str
@@ -92,6 +96,7 @@ class BurdenRow:
     fair_share_eur: Decimal | None
     committed_eur: Decimal
     committed_pledges: int
+    training_eur: Decimal
     delivered_eur: Decimal
     delivered_pledges: int
     complete: bool
@@ -297,8 +302,9 @@ def burden_sharing(
     Every ally has a row; a partner or organisation has one when it has value in the period that the viewer
     may see, or when it is named in ``always_list`` (the donor view shows its own nation even at zero).
 
-    Six queries whatever the number of pledges: nations, then the committed and delivered values grouped by
-    item for all donors and by donor and item for the visible pledges, then the items' unit values.
+    Eight queries whatever the number of pledges: nations, the committed and delivered values grouped by item
+    for all donors and by donor and item for the visible pledges, the items' unit values, and the training
+    seats (all hosts, and by host as the viewer may see them).
     """
     require(is_signed_in(viewer), "Sign in to read the burden-sharing report.")
     query = query or parse_burden_query()
@@ -324,6 +330,8 @@ def burden_sharing(
         None, (0, Decimal("0.00"))
     )
     committed_by = _price(grouped["committed"], unit_values, by_donor=True)
+    training = training_contribution(viewer, date_from=query.period_from, date_to=query.period_to)
+    training_by = {host.host: host.value_eur for host in training.by_host}
     delivered_by = _price(grouped["delivered"], unit_values, by_donor=True)
 
     nations = list(
@@ -348,8 +356,9 @@ def burden_sharing(
         code = nation["code"]
         c_n, c_value = committed_by.get(code, zero)
         d_n, d_value = delivered_by.get(code, zero)
+        t_value = training_by.get(code, Decimal("0.00"))
         is_ally = nation["kind"] == NationKind.ALLY
-        if not is_ally and c_n == 0 and d_n == 0 and code not in listed:
+        if not is_ally and c_n == 0 and d_n == 0 and not t_value and code not in listed:
             continue  # a partner or organisation with nothing (visible) in the period has no row
         if is_ally:
             status = "participating" if code in participants else "exempt" if code in exempt else "no_gdp"
@@ -369,8 +378,9 @@ def burden_sharing(
             gdp_year=nation["gdp_year"],
             gdp_share_pct=gdp_share,
             fair_share_eur=shares.get(code),
-            committed_eur=c_value,
+            committed_eur=c_value + t_value,
             committed_pledges=c_n,
+            training_eur=t_value,
             delivered_eur=d_value,
             delivered_pledges=d_n,
             # Seeing a nation's RED pledges means seeing all of them: the row is then complete.
@@ -383,7 +393,7 @@ def burden_sharing(
         allies=tuple(allies),
         others=tuple(others),
         participating_gdp_usd_bn=participating_gdp,
-        all_committed_eur=committed_all[1],
+        all_committed_eur=committed_all[1] + training.all_hosts.value_eur,
         all_delivered_eur=delivered_all[1],
         viewer_sees_everything=is_coordinator(viewer),
         rows_committed_eur=sum((row.committed_eur for row in rows), Decimal("0.00")),

@@ -309,3 +309,79 @@ def test_a_baseline_must_be_a_positive_sensible_amount(baseline) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_burden_query(baseline_eur=baseline)
     assert "baseline_eur" in caught.value.message_dict
+
+
+# --- training seats ----------------------------------------------------------------------------------------
+
+
+def _hosted_seats(host: str, seats: int, cost: str, start: dt.date, *, label: str, status: str) -> None:
+    """``seats`` seats a Ukrainian crew takes in a session ``host`` runs from ``start`` at ``cost`` a seat."""
+    from decimal import Decimal as D
+
+    from pledgeflow.planning.models import PlanRun
+    from pledgeflow.training.models import (
+        Cohort,
+        Course,
+        Skill,
+        TrainingAssignment,
+        TrainingProposal,
+        TrainingSession,
+    )
+
+    skill = Skill.objects.get_or_create(code="patriot-crew", defaults={"name": "Patriot crew"})[0]
+    course = Course.objects.create(
+        code=f"{host}-PATRIOT-{label}-{status}-{start.year}".replace("+", "-"),
+        name="Patriot crew course",
+        skill=skill,
+        host=factories.nation(host),
+        language="uk",
+        duration_days=30,
+        seats=20,
+        cost_per_seat_eur=D(cost),
+        sharing_label=label,
+    )
+    session = TrainingSession.objects.create(
+        code=f"{course.code}-1", course=course, start=start, sharing_label=label
+    )
+    cohort = Cohort.objects.create(
+        code=f"UKR-CREW-{course.code}",
+        nation=factories.nation("UKR"),
+        skill=skill,
+        size=seats,
+        language="uk",
+        ready_by=start + dt.timedelta(days=90),
+        priority=1,
+    )
+    run = PlanRun.objects.create(number=PlanRun.objects.count() + 1, created_by=factories.coordinator())
+    assignment = TrainingAssignment.objects.create(
+        run=run, cohort=cohort, session=session, completion=start + dt.timedelta(days=30)
+    )
+    TrainingProposal.objects.create(
+        run=run,
+        assignment=assignment,
+        cohort=cohort,
+        session=session,
+        host=factories.nation(host),
+        seats=seats,
+        status=status,
+    )
+
+
+def test_accepted_training_seats_count_as_committed_value_of_the_host_at_the_course_cost_per_seat(
+    coordinator, liaison_fra
+) -> None:
+    _hosted_seats("DEU", 10, "20000", dt.date(2026, 9, 1), label=L.GREEN, status="accepted")
+    _hosted_seats("DEU", 4, "20000", dt.date(2026, 9, 1), label=L.RED, status="accepted")
+    _hosted_seats("DEU", 6, "20000", dt.date(2026, 10, 1), label=L.GREEN, status="proposed")
+    _hosted_seats("DEU", 8, "20000", dt.date(2025, 9, 1), label=L.GREEN, status="accepted")
+    deu = burden_sharing(coordinator, YEAR_2026).row("DEU")
+    # Accepted seats in sessions starting in 2026: 10 + 4 at EUR 20,000; proposed and 2025 ones do not count.
+    assert (deu.training_eur, deu.committed_eur, deu.delivered_eur) == (
+        Decimal("280000.00"),
+        Decimal("280000.00"),
+        Decimal("0.00"),
+    )
+    # France may not see the RED course: Germany's row shows the GREEN seats, the total all of them.
+    seen_by_france = burden_sharing(liaison_fra, YEAR_2026)
+    assert seen_by_france.row("DEU").training_eur == Decimal("200000.00")
+    assert seen_by_france.all_committed_eur == Decimal("280000.00")

@@ -80,6 +80,7 @@ def burden_columns() -> list[Column]:
         Column("gdp_share_pct", _("Share of allied GDP (%)"), lambda r: r.gdp_share_pct, "decimal"),
         Column("fair_share_eur", _("Fair share (EUR)"), lambda r: r.fair_share_eur, "money"),
         Column("committed_eur", _("Committed (EUR)"), lambda r: r.committed_eur, "money"),
+        Column("training_eur", _("Of which training seats (EUR)"), lambda r: r.training_eur, "money"),
         Column("committed_pct", _("Committed, % of fair share"), lambda r: r.committed_pct, "decimal"),
         Column("delivered_eur", _("Delivered (EUR)"), lambda r: r.delivered_eur, "money"),
         Column("delivered_pct", _("Delivered, % of fair share"), lambda r: r.delivered_pct, "decimal"),
