@@ -10,7 +10,10 @@ The export is the record itself, not a plan-run snapshot (docs/import-export.md)
 - **routes**: the active routes between exported locations;
 - ``locks``: empty, unless ``with_locks`` asks for the active locks between exported pledges and requirements
   (an import refuses locks, so such an export is for planning, not for round trips); ``policy``: the defaults
-  (the record keeps none); capability packages and training are left out until the record keeps them.
+  (the record keeps none);
+- **training** (skills, courses, sessions, cohorts, packages), when the record holds any, as
+  :mod:`pledgeflow.interchange.training` says; a requirement names its ``package`` when that package is
+  exported.
 
 Lists are sorted by id (Unicode code points, whatever the database's collation), money and mass are written as
 integers when whole, and the engine's canonical writer lays the document out, so the same record always gives
@@ -122,14 +125,22 @@ def export_scenario(
             )
         )
 
+    from pledgeflow.interchange.training import engine_lists, export_training, has_training
+
+    training = export_training(viewer, {r.package_code for r in requirement_rows if r.package_code})
+    package_codes = training["package_codes"]
     scenario = Scenario(
         start=start,
         items=tuple(sorted((_item(i) for i in item_rows), key=lambda x: x.code)),
         locations=tuple(sorted((_location(loc) for loc in location_rows), key=lambda x: x.id)),
         routes=tuple(sorted((_route(r) for r in route_rows), key=lambda x: (x.from_, x.to))),
-        requirements=tuple(sorted((_requirement(r) for r in requirement_rows), key=lambda x: x.id)),
+        requirements=tuple(
+            sorted((_requirement(r, package_codes) for r in requirement_rows), key=lambda x: x.id)
+        ),
         pledges=tuple(sorted((_pledge(p) for p in pledge_rows), key=lambda x: x.id)),
         locks=locks,
+        **(engine_lists(training) if has_training(training) else {}),
+        has_training=has_training(training),
     )
     return scenario_to_document(scenario)
 
@@ -171,7 +182,7 @@ def _route(r: Any) -> Route:
     return Route(from_=r.from_location.code, to=r.to_location.code, days=r.days)
 
 
-def _requirement(r: Any) -> Requirement:
+def _requirement(r: Any, package_codes: set[str]) -> Requirement:
     return Requirement(
         id=r.reference,
         family=r.family.code,
@@ -180,6 +191,7 @@ def _requirement(r: Any) -> Requirement:
         need_by=r.need_by,
         destination=r.destination.code,
         item=r.item.code if r.item_id else None,
+        package=r.package_code if r.package_code in package_codes else None,
         note=r.justification or None,
     )
 

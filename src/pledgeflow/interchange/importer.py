@@ -47,24 +47,40 @@ from pledgeflow.engine.model import (
     DEFAULT_PRIORITY_WEIGHTS,
     DEFAULT_UNMET_PENALTY,
 )
-from pledgeflow.engine.scenario import TRAINING_KEYS, load_scenario
+from pledgeflow.engine.scenario import load_scenario
 from pledgeflow.interchange.paths import entry, join, sorted_issues
 
 #: The kinds of record an import reports on, in the order they are written.
-KINDS = ("families", "items", "locations", "routes", "requirements", "pledges")
+KINDS = (
+    "families",
+    "items",
+    "locations",
+    "routes",
+    "requirements",
+    "pledges",
+    "skills",
+    "packages",
+    "courses",
+    "sessions",
+    "cohorts",
+)
+#: Kinds reported only when the document had some (a scenario without training says nothing of it).
+_OPTIONAL_KINDS = frozenset({"skills", "packages", "courses", "sessions", "cohorts"})
 
 
 @dataclass
 class ImportResult:
     """What an import did: per kind of record, how many were created, updated and left unchanged."""
 
-    counts: dict[str, Counter[str]] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    counts: dict[str, Counter[str]] = field(
+        default_factory=lambda: {kind: Counter() for kind in KINDS if kind not in _OPTIONAL_KINDS}
+    )
     notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         """Add ``n`` records of ``kind`` with ``outcome`` (created, updated, unchanged)."""
         if n:
-            self.counts[kind][outcome] += n
+            self.counts.setdefault(kind, Counter())[outcome] += n
 
     @property
     def changed(self) -> int:
@@ -75,7 +91,9 @@ class ImportResult:
         """One line per kind of record, e.g. ``items: 3 created, 1 updated, 40 unchanged``."""
         out = []
         for kind in KINDS:
-            c = self.counts[kind]
+            c = self.counts.get(kind, Counter())
+            if kind in _OPTIONAL_KINDS and not c:
+                continue
             parts = [f"{c[o]} {o}" for o in ("created", "updated", "unchanged") if c[o]]
             out.append(f"{kind}: {', '.join(parts) if parts else 'none'}")
         return out
@@ -201,6 +219,7 @@ class _Plan:
         self.route_values: dict[tuple[str, str], tuple[str, int]] = {}
         self.requirements: Any = None
         self.pledges: Any = None
+        self.training: Any = None
         # The scenario's first day: names the first priority-list version when the import creates it.
         self.start = self.now.date()
 
@@ -224,6 +243,10 @@ class _Plan:
         self.requirements.check(doc)
         self.pledges = records.PledgeImport(self)
         self.pledges.check(doc)
+        from pledgeflow.interchange.training import TrainingImport
+
+        self.training = TrainingImport(self)
+        self.training.check(doc)
         self._check_unsupported(doc)
 
     def family(self, code: str, path: str) -> None:
@@ -452,14 +475,6 @@ class _Plan:
                 "locks are not imported: a lock is a coordinator's decision on a plan run, recorded where "
                 "the plan is reviewed; remove the locks (write []) to import the rest",
             )
-        for key in TRAINING_KEYS:
-            value = doc.get(key)
-            if isinstance(value, list) and value:
-                self.checks.error(
-                    key,
-                    "training data is not imported yet: the record does not keep skills, courses, sessions, "
-                    f"cohorts or packages; remove {key!r} (or write []) to import the rest",
-                )
 
     # -- writes --------------------------------------------------------------------------------------------
 
@@ -469,8 +484,10 @@ class _Plan:
         self._write_items()
         self._write_locations()
         self._write_routes()
+        self.training.write()
         self.requirements.write()
         self.pledges.write()
+        self.training.write_offers()
         from pledgeflow.core.models import ChangeRecord
 
         ChangeRecord.objects.bulk_create(self.history, batch_size=500)

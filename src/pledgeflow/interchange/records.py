@@ -96,6 +96,7 @@ class RequirementImport:
             "need_by": r.need_by,
             "destination": r.destination.code,
             "note": r.justification or None,
+            "package": r.package_code or None,
         }
 
     def check(self, doc: dict[str, Any]) -> None:
@@ -114,12 +115,6 @@ class RequirementImport:
             family = _text(e, "family")
             if family:
                 plan.family(family, join(base, "family"))
-            if "package" in e:
-                plan.checks.error(
-                    join(base, "package"),
-                    "capability packages are not imported yet (they belong to the training data); leave "
-                    "'package' out",
-                )
             if reference is None:
                 continue
             probe = Requirement(reference=reference, quantity=1, priority=1, need_by=date.today())
@@ -151,6 +146,7 @@ class RequirementImport:
                 "need_by": _date(e.get("need_by")),
                 "destination": _text(e, "destination"),
                 "note": e.get("note") if isinstance(e.get("note"), str) else None,
+                "package": _text(e, "package"),
             }
             found = self.existing.get(reference)
             if found:
@@ -219,6 +215,7 @@ class RequirementImport:
                 need_by=date.fromisoformat(e["need_by"]),
                 destination=plan.locations[e["destination"]],
                 justification=e.get("note", ""),
+                package_code=e.get("package") or None,
                 status=status,
             )
             new.append((entry("requirements", i), requirement))

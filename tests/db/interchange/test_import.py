@@ -286,18 +286,13 @@ def test_duplicate_routes_between_the_same_places_are_refused() -> None:
     assert paths_of(encode(doc)) == ["routes[3]"]
 
 
-def test_locks_training_and_custom_policy_are_refused_rather_than_dropped() -> None:
+def test_locks_and_custom_policy_are_refused_rather_than_dropped() -> None:
     doc = document(
         locks=[{"pledge": "DEU-0001", "requirement": "UKR-ART-0001", "quantity": 100}],
         policy={"unmet_penalty": 500},
-        skills=[{"id": "gunner", "prerequisites": []}],
-        courses=[],
-        sessions=[],
-        cohorts=[],
-        packages=[],
     )
 
-    assert paths_of(encode(doc)) == ["locks", "policy.unmet_penalty", "skills"]
+    assert paths_of(encode(doc)) == ["locks", "policy.unmet_penalty"]
 
 
 def test_the_default_policy_and_empty_locks_of_an_export_are_accepted() -> None:
