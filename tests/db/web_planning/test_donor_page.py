@@ -109,3 +109,11 @@ def test_a_coordinator_chooses_a_nation_and_may_decide_on_its_behalf(
 def test_a_partners_liaison_sees_its_contribution_without_a_fair_share(db, client_as: Any) -> None:
     html = client_as(factories.donor_liaison("AUS")).get("/donor/").content.decode()
     assert "have no fair share" in html
+
+
+def test_a_coordinator_asking_for_an_unknown_or_recipient_nation_gets_404(
+    db, coordinator, client_as: Any
+) -> None:
+    client = client_as(coordinator)
+    assert client.get("/donor/", {"nation": "XYZ"}).status_code == 404
+    assert client.get("/donor/", {"nation": "UKR"}).status_code == 404

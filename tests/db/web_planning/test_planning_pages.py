@@ -160,3 +160,44 @@ def test_a_run_that_does_not_exist_answers_404(db, coordinator, client_as: Any) 
 def test_signed_out_visitors_are_sent_to_sign_in(db, client) -> None:
     answer = client.get("/planning/runs/")
     assert answer.status_code == 302 and "/accounts/sign-in/" in answer["Location"]
+
+
+def test_a_comparison_lists_only_the_pairs_the_reader_may_see(
+    run: PlanRun, theatre: Theatre, coordinator, liaison_deu, client_as: Any, immediate_tasks: None
+) -> None:
+    theatre.french.quantity = 300
+    theatre.french.save()
+    second = start_plan_run(coordinator)
+    cell = client_as(coordinator).get(f"/planning/runs/{run.pk}/compare/{second.pk}/").content.decode()
+    assert "pledge FRA-0001 quantity changed from 800 to 300" in cell
+    donor = client_as(liaison_deu).get(f"/planning/runs/{run.pk}/compare/{second.pk}/").content.decode()
+    assert "FRA-0001" not in donor
+
+
+def test_the_allocations_table_costs_the_same_queries_whatever_the_number_of_rows(
+    theatre: Theatre, coordinator, client_as: Any, immediate_tasks: None
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.db import factories_records
+
+    client = client_as(coordinator)
+    region = {"HX-Request": "true", "HX-Target": "table-region"}
+
+    def queries_for(run_pk: int) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(f"/planning/runs/{run_pk}/", headers=region)
+        return len(captured), answer.content.decode().count('data-testid="allocation"')
+
+    small = start_plan_run(coordinator)
+    for n in range(12):
+        factories_records.requirement(
+            theatre.version, reference=f"UKR-ART-{100 + n}", quantity=10, need_by=theatre.critical.need_by
+        )
+        factories_records.pledge("DEU", reference=f"DEU-{100 + n}", quantity=10)
+    large = start_plan_run(coordinator)
+    small_queries, small_rows = queries_for(small.pk)
+    large_queries, large_rows = queries_for(large.pk)
+    assert large_rows > small_rows + 10
+    assert large_queries == small_queries

@@ -26,7 +26,7 @@ from pledgeflow.accounts.permissions import is_coordinator
 from pledgeflow.core.errors import InvalidTransition, NotFound, StaleVersion, ValidationError
 from pledgeflow.nations.choices import NationKind
 from pledgeflow.nations.models import Nation
-from pledgeflow.nations.selectors import list_nations
+from pledgeflow.nations.selectors import get_nation, list_nations
 from pledgeflow.planning import selectors as planning_selectors
 from pledgeflow.planning import services as planning_services
 from pledgeflow.planning.choices import ProposalStatus
@@ -46,10 +46,18 @@ def _nation_for(request: HttpRequest) -> Nation | None:
     """The nation this page is about: the liaison's own, or the one a coordinator chose (None: not yet)."""
     user = request.user
     if getattr(user, "role", None) == Role.DONOR_LIAISON and getattr(user, "nation_id", None):
-        return Nation.objects.get(pk=user.nation_id)
+        return get_nation(user, user.nation_id)
     if is_coordinator(user):
-        code = (request.GET.get("nation") or request.POST.get("nation") or "").upper()
-        return Nation.objects.filter(pk=code).exclude(kind=NationKind.RECIPIENT).first() if code else None
+        code = (request.GET.get("nation") or request.POST.get("nation") or "").strip()
+        if not code:
+            return None
+        try:
+            nation = get_nation(user, code)
+        except NotFound as exc:
+            raise not_found(exc) from exc
+        if nation.kind == NationKind.RECIPIENT:
+            raise not_found(NotFound("Donor nation", code))
+        return nation
     raise PermissionDenied(_("The donor view is for donor liaisons and the coordination cell."))
 
 

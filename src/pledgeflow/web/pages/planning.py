@@ -223,12 +223,12 @@ def _compare_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponseBase:
     """One run: its progress while it works; once succeeded its figures, what moved, and its allocations."""
-    run = _run_or_404(request, run_id, with_documents=True)
+    # The plan document is large on big runs: exports and table refreshes do without it.
+    run = _run_or_404(request, run_id)
     details = selectors.may_read_run_details(request.user)
-    out = run_out(run, details=details, summary=True)
     context: dict[str, Any] = {
         "run": run,
-        "out": out,
+        "out": run_out(run, details=details),
         "details": details,
         "may_run": can_run_planner(request.user),
         "active": run.status in ACTIVE_RUN_STATUSES,
@@ -243,6 +243,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponseBase:
         context["rows"] = list(zip(table.objects, table.rows, strict=True))
         if is_table_request(request):
             return render(request, "web/planning/_allocations.html", context)
+        out = run_out(_run_or_404(request, run_id, with_documents=True), details=details, summary=True)
+        context["out"] = out
         if out.get("summary"):
             context["baseline_rows"] = _baseline_rows(out["summary"])
         if run.previous_id:
@@ -258,9 +260,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponseBase:
             pk=run.pk
         )[:50]
         context["newer_published"] = (
-            PlanRun.objects.filter(published=True, number__gt=run.number).exists()
-            if not run.published
-            else False
+            not run.published
+            and selectors.list_runs(request.user).filter(published=True, number__gt=run.number).exists()
         )
     return render(request, "web/planning/run.html", context)
 
@@ -456,7 +457,7 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        proposals = run.proposals.count()
+        proposals = selectors.list_proposals(request.user, run_id=run.pk).count()
         messages.success(
             request,
             _("Plan run %(number)s published: %(count)s proposals sent to the donors.")
