@@ -33,6 +33,7 @@ from pledgeflow.core.api_support import (
     error_responses,
     expected_version,
     history_page,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -112,7 +113,8 @@ def create_family(request: HttpRequest, payload: FamilyIn, response: HttpRespons
 @router.get("/families/{code}", response={200: FamilyOut, **_READ})
 def get_family(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One family by code (retired ones too), its version in the ETag."""
-    return _answer(response, selectors.get_family(actor(request), code))
+    family = selectors.get_family(actor(request), code)
+    return not_modified(request, family.version) or _answer(response, family)
 
 
 @router.patch("/families/{code}", response={200: FamilyOut, **_WRITE})
@@ -181,7 +183,8 @@ def create_item(request: HttpRequest, payload: ItemIn, response: HttpResponse) -
 @router.get("/items/{code}", response={200: ItemOut, **_READ})
 def get_item(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One item by code (retired ones too), its version in the ETag."""
-    return _answer(response, selectors.get_item(actor(request), code))
+    item = selectors.get_item(actor(request), code)
+    return not_modified(request, item.version) or _answer(response, item)
 
 
 @router.patch("/items/{code}", response={200: ItemOut, **_WRITE})

@@ -76,6 +76,7 @@ __all__ = [
     "expected_version",
     "history_page",
     "install_error_handlers",
+    "not_modified",
     "order_by",
     "page_schema",
     "paginate",
@@ -477,6 +478,22 @@ def etag(version: int) -> str:
 def set_etag(response: HttpResponse, version: int) -> None:
     """Put the record's version in the response's ETag header."""
     response["ETag"] = etag(version)
+
+
+def not_modified(request: HttpRequest, version: int) -> HttpResponse | None:
+    """``304 Not Modified`` when the client's ``If-None-Match`` already names this version, else None.
+
+    A client polling a record sends the ETag it holds and gets an empty answer until the record changes.
+    """
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return None
+    held = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if "*" not in held and etag(version) not in held:
+        return None
+    response = HttpResponse(status=304)
+    set_etag(response, version)
+    return response
 
 
 def expected_version(request: HttpRequest, body_version: int | None) -> int:

@@ -18,6 +18,7 @@ from pledgeflow.core.api_support import (
     error_responses,
     expected_version,
     history_page,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -83,7 +84,8 @@ def create_location(request: HttpRequest, payload: LocationIn, response: HttpRes
 @router.get("/locations/{code}", response={200: LocationOut, **_READ})
 def get_location(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One location by code (retired ones too), its version in the ETag."""
-    return _answer(response, selectors.get_location(actor(request), code))
+    location = selectors.get_location(actor(request), code)
+    return not_modified(request, location.version) or _answer(response, location)
 
 
 @router.patch("/locations/{code}", response={200: LocationOut, **_WRITE})
@@ -155,7 +157,8 @@ def create_route(request: HttpRequest, payload: RouteIn, response: HttpResponse)
 @router.get("/routes/{route_id}", response={200: RouteOut, **_READ})
 def get_route(request: HttpRequest, route_id: int, response: HttpResponse) -> Any:
     """One route by id, its version in the ETag."""
-    return _answer(response, selectors.get_route(actor(request), route_id))
+    route = selectors.get_route(actor(request), route_id)
+    return not_modified(request, route.version) or _answer(response, route)
 
 
 @router.patch("/routes/{route_id}", response={200: RouteOut, **_WRITE})

@@ -11,6 +11,7 @@ from pledgeflow.core.api_support import (
     PageParams,
     actor,
     error_responses,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -38,4 +39,4 @@ def get_nation(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One nation by its code (case-insensitive), with its version in the ETag."""
     nation = selectors.get_nation(actor(request), code)
     set_etag(response, nation.version)
-    return nation
+    return not_modified(request, nation.version) or nation

@@ -23,6 +23,7 @@ from pledgeflow.core.api_support import (
     error_responses,
     expected_version,
     history_page,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -92,8 +93,9 @@ def create_pledge(request: HttpRequest, payload: PledgeIn, response: HttpRespons
 
 @router.get("/{int:pledge_id}", response={200: PledgeOut, **_READ})
 def get_pledge(request: HttpRequest, pledge_id: int, response: HttpResponse) -> Any:
-    """One pledge by id, its version in the ETag."""
-    return _answer(request, response, pledge_id)
+    """One pledge by id, its version in the ETag (``If-None-Match`` with it answers 304 until it changes)."""
+    answer = _answer(request, response, pledge_id)
+    return not_modified(request, answer.version) or answer
 
 
 @router.patch("/{int:pledge_id}", response={200: PledgeOut, **_WRITE})

@@ -22,6 +22,7 @@ from pledgeflow.core.api_support import (
     error_responses,
     expected_version,
     history_page,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -138,7 +139,8 @@ def create_requirement(request: HttpRequest, payload: RequirementIn, response: H
 @router.get("/{int:requirement_id}", response={200: RequirementOut, **_READ})
 def get_requirement(request: HttpRequest, requirement_id: int, response: HttpResponse) -> Any:
     """One requirement by id, its version in the ETag."""
-    return _answer(response, selectors.get_requirement_for(actor(request), requirement_id))
+    requirement = selectors.get_requirement_for(actor(request), requirement_id)
+    return not_modified(request, requirement.version) or _answer(response, requirement)
 
 
 @router.patch("/{int:requirement_id}", response={200: RequirementOut, **_WRITE})

@@ -44,6 +44,8 @@ class ResourceContract:
     cancelled: ClassVar[dict[str, Any]] = {}
     #: The answer's field that addresses the record in URLs ("code" or "id").
     key_field: ClassVar[str] = "code"
+    #: Whether GET answers 304 to an If-None-Match naming the current ETag (``api_support.not_modified``).
+    conditional_get: ClassVar[bool] = False
 
     # -- what each resource provides --
 
@@ -94,6 +96,23 @@ class ResourceContract:
             assert answer.status == 200, answer
             assert answer.json["version"] == 1
             assert answer.header("ETag") == '"1"'
+
+    def test_a_client_holding_the_current_etag_gets_304_until_the_record_changes(
+        self, as_user: Callable[[str], ApiClient]
+    ) -> None:
+        if not self.conditional_get:
+            pytest.skip("this resource does not answer conditional requests")
+        record = self.make()
+        client = as_user(self.writer)
+        unchanged = client.get(self.url(record), **{"If-None-Match": '"1"'})
+        assert unchanged.status == 304
+        assert unchanged.header("ETag") == '"1"'
+        assert unchanged.response.content == b""
+        changed = client.patch(self.url(record), {**self.change, "version": 1})
+        assert changed.status == 200, changed
+        fresh = client.get(f"{self.path}/{changed.json[self.key_field]}", **{"If-None-Match": '"1"'})
+        assert fresh.status == 200
+        assert fresh.json["version"] == 2
 
     def test_an_unknown_key_gets_404(self, as_user: Callable[[str], ApiClient]) -> None:
         unknown = 987654321 if self.key_field == "id" else "no-such-record"

@@ -28,6 +28,7 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 class TestPledges(ResourceContract):
     path = "/pledges"
+    conditional_get = True
     model = Pledge
     key_field = "id"
     writer = "liaison_deu"

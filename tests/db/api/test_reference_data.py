@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 class TestFamilies(ResourceContract):
     path = "/catalogue/families"
+    conditional_get = True
     model = Family
     refused_writers = ("viewer", "liaison_deu", "recipient_officer")
     readers = ("viewer", "liaison_deu")
@@ -41,6 +42,7 @@ class TestFamilies(ResourceContract):
 
 class TestItems(ResourceContract):
     path = "/catalogue/items"
+    conditional_get = True
     model = Item
     refused_writers = ("viewer", "liaison_deu", "recipient_officer")
     change: ClassVar[dict[str, Any]] = {"unit_value_eur": "3600.00", "nsn": "1320-12-345-6789"}
@@ -92,6 +94,7 @@ class TestItems(ResourceContract):
 
 class TestLocations(ResourceContract):
     path = "/logistics/locations"
+    conditional_get = True
     model = Location
     refused_writers = ("viewer", "liaison_deu")
     change: ClassVar[dict[str, Any]] = {"name": "Rzeszów-Jasionka hub"}
@@ -110,6 +113,7 @@ class TestLocations(ResourceContract):
 
 class TestRoutes(ResourceContract):
     path = "/logistics/routes"
+    conditional_get = True
     model = Route
     key_field = "id"
     refused_writers = ("viewer", "liaison_deu")

@@ -24,6 +24,7 @@ def draft_version() -> PriorityListVersion:
 
 class TestRequirements(ResourceContract):
     path = "/requirements"
+    conditional_get = True
     model = Requirement
     key_field = "id"
     writer = "recipient_officer"
