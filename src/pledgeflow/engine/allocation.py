@@ -226,16 +226,15 @@ def _result(a: Arrays, pledge: IntArray, requirement: IntArray, quantity: IntArr
     pids, rids = a.pledge_ids, a.requirement_ids
     # Few distinct days: build each date once.
     days, day_index = np.unique(arrive, return_inverse=True)
-    day_of = [date.fromordinal(int(t)) for t in days.tolist()]
+    day_of = np.array([date.fromordinal(int(t)) for t in days.tolist()], dtype=object)
     allocations = tuple(
-        Allocation(pids[p], rids[r], q, day_of[t], d)
-        for p, r, q, t, d in zip(
-            pledge.tolist(),
-            requirement.tolist(),
+        map(
+            Allocation,
+            np.array(pids, dtype=object)[pledge].tolist(),
+            np.array(rids, dtype=object)[requirement].tolist(),
             quantity.tolist(),
-            day_index.tolist(),
+            day_of[day_index].tolist(),
             late.tolist(),
-            strict=True,
         )
     )
     unmet = {rids[i]: int(unmet_q[i]) for i in np.flatnonzero(unmet_q > 0).tolist()}
