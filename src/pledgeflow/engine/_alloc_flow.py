@@ -6,10 +6,11 @@ docs/planner.md states the model and proves it has the same optimum as the model
 - a **pledge node** per pledge, supplying what is left of it after locks;
 - an **entry node** per (item, destination, arrival day): pledges of that item that reach that destination on
   that day all enter there (one arc per pledge and allowed, reachable destination);
-- a **time chain** per (destination, priority, item named or any): a node per relevant day, ``forward``
-  arcs of cost 0 (arriving early is free) and ``backward`` arcs of cost ``w * late_penalty * gap`` (serving an
-  earlier need-by from a later arrival costs the days late). Entry nodes feed the generic chains of their
-  destination and the chains of requirements that name their item;
+- a **time chain** per (destination, priority, item named or any) with a point per distinct need-by day of its
+  requirements, ``forward`` arcs of cost 0 (arriving early is free) and ``backward`` arcs of cost
+  ``w * late_penalty * gap`` (serving an earlier need-by from a later arrival costs the days late). An entry
+  node arriving on day t joins the generic chains of its destination and the chains naming its item at the
+  first point on or after t (cost 0) and at the last point before t (``w * late_penalty * (t - that day)``);
 - a **requirement node** per requirement, fed from its chain at its need-by day (at most what is left of it);
 - a **spare node** per family, taking every pledged unit: straight from the pledge at no cost (unallocated),
   or through a requirement, earning ``w * unmet_penalty`` per unit there (cost ``-w * unmet_penalty``). The
