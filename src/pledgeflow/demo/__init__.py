@@ -41,6 +41,7 @@ def ensure_demo_data(progress: Callable[[str], None] | None = None, *, seed: int
     Idempotent and fast the second time (one query). A database holding requirements or pledges that are not
     the demo's is left untouched: the demo is only loaded into an empty record.
     """
+    from pledgeflow.core.db import refresh_statistics
     from pledgeflow.demo.loader import demo_loaded, load_demo
     from pledgeflow.pledges.models import Pledge
     from pledgeflow.requirements.models import PriorityListVersion, Requirement
@@ -57,7 +58,9 @@ def ensure_demo_data(progress: Callable[[str], None] | None = None, *, seed: int
             f"{Pledge.objects.count()} pledges of its own (the demo loads into an empty record only)"
         )
     say(f"Loading the demo (seed {seed}) ...")
-    return load_demo(say, seed=seed)
+    summary = load_demo(say, seed=seed)
+    refresh_statistics()
+    return summary
 
 
 def _password() -> str:

@@ -41,6 +41,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from pledgeflow.core.db import refresh_statistics
 from pledgeflow.engine.errors import ScenarioError, ValidationIssue
 from pledgeflow.engine.model import (
     DEFAULT_LATE_PENALTY_PER_DAY,
@@ -185,6 +186,8 @@ def import_scenario(
         result = plan.write()
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        refresh_statistics()
     return result
 
 

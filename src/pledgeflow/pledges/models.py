@@ -101,6 +101,8 @@ class Pledge(VersionedModel):
             models.Index(fields=["item", "status"], name="pledges_item_status"),
             models.Index(fields=["status", "available"], name="pledges_status_available"),
             models.Index(fields=["sharing_label", "donor"], name="pledges_label_donor"),
+            # A donor-filtered list in the default order (reference) walks this, not every earlier donor.
+            models.Index(fields=["donor", "reference"], name="pledges_donor_reference"),
         ]
 
     def __str__(self) -> str:
