@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -84,7 +85,8 @@ def _contribution_chart(nation: Nation, row: BurdenRow | None) -> dict[str, Any]
     if row.fair_share_eur is not None:
         spec["reference"] = {
             "value": float(row.fair_share_eur / MILLION),
-            "label": _("fair share %(value)s M€") % {"value": f"{row.fair_share_eur / MILLION:,.0f}"},
+            "label": _("fair share %(value)s M€")
+            % {"value": number_format(row.fair_share_eur / MILLION, decimal_pos=0, force_grouping=True)},
         }
     return spec
 
