@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pledgeflow.accounts.permissions import is_coordinator
-from pledgeflow.catalogue.selectors import list_families
+from pledgeflow.accounts.permissions import is_coordinator, is_signed_in
+from pledgeflow.catalogue.selectors import list_families, list_items
 from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.selectors import get_run, list_runs, may_read_run_details
 from pledgeflow.pledges.choices import SLIPPABLE, MilestoneKind, PledgeStatus
-from pledgeflow.pledges.selectors import pledge_totals, visible_pledges
+from pledgeflow.pledges.models import Pledge
+from pledgeflow.pledges.selectors import _MEASURES, MilestoneFigures, _figures, _grouped, visible_pledges
 from pledgeflow.requirements.choices import Priority, RequirementStatus
 from pledgeflow.requirements.selectors import current_version, visible_requirements
 from pledgeflow.web.exports import Column, export_response, requested_export
@@ -137,24 +138,47 @@ def _simple_table(
 # --- figures ----------------------------------------------------------------------------------------------
 
 
-def family_rows(user: Any) -> list[FamilyRow]:
+def _all_donor_figures(user: Any) -> tuple[MilestoneFigures, dict[str, dict[str, int]]]:
+    """All-donors figures in total and units per family at each milestone, from one grouped query.
+
+    These are the figures of :func:`pledgeflow.pledges.selectors.pledge_totals` (a total over all donors may
+    count every pledge), computed with the selector's own grouping and pricing so the milestone definitions
+    stay in one place; asking ``pledge_totals`` once per family would cost a scan of the pledges each time.
+    """
+    if not is_signed_in(user):
+        return MilestoneFigures(), {}
+    items = list(list_items(user, active=None))
+    family_of = {item.pk: item.family.code for item in items}
+    unit_values = {item.pk: item.unit_value_eur for item in items}
+    rows = _grouped(Pledge.objects.all(), by_donor=False)
+    per_family: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_MEASURES, 0))
+    for row in rows:
+        family = family_of.get(row["item"])
+        if family is None:
+            continue
+        for measure in _MEASURES:
+            per_family[family][measure] += row[f"{measure}_q"] or 0
+    return _figures(rows, unit_values), per_family
+
+
+def family_rows(user: Any, units: dict[str, dict[str, int]]) -> list[FamilyRow]:
     """Per family, with a subtotal row per capability area before its families; families with figures only."""
-    required: dict[str, dict[int, int]] = defaultdict(dict)
+    required: dict[int, dict[int, int]] = defaultdict(dict)
     version = current_version()
     if version is not None:
         grouped = (
             visible_requirements(user, list_version=version, status=RequirementStatus.APPROVED)
             .order_by()
-            .values("family__code", "priority")
+            # Grouped by the family's key, not its code: a join here leads SQLite away from the version index.
+            .values("family", "priority")
             .annotate(units=Sum("quantity"))
         )
         for row in grouped:
-            required[row["family__code"]][row["priority"]] = row["units"] or 0
+            required[row["family"]][row["priority"]] = row["units"] or 0
     rows: list[FamilyRow] = []
     for family in list_families(user, active=None):
-        # All donors together: the selector may count every pledge here (two queries per family).
-        totals = pledge_totals(user, family=family.code).all_donors
-        if family.code not in required and not totals.pledged.quantity:
+        pledged = units.get(family.code, {})
+        if family.pk not in required and not pledged.get("pledged"):
             continue
         rows.append(
             FamilyRow(
@@ -162,11 +186,11 @@ def family_rows(user: Any) -> list[FamilyRow]:
                 area_name=family.capability_area.name,
                 family=family.code,
                 name=family.name,
-                required=required.get(family.code, {}),
-                pledged=totals.pledged.quantity,
-                committed=totals.committed.quantity,
-                delivered=totals.delivered.quantity,
-                received=totals.received.quantity,
+                required=required.get(family.pk, {}),
+                pledged=pledged.get("pledged", 0),
+                committed=pledged.get("committed", 0),
+                delivered=pledged.get("delivered", 0),
+                received=pledged.get("received", 0),
             )
         )
     rows.sort(key=lambda r: (r.area_name, r.name))
@@ -306,7 +330,8 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     params = {k: v for k, v in request.GET.items() if k not in ("export", "table")}
 
-    rows = family_rows(user)
+    totals, units = _all_donor_figures(user)
+    rows = family_rows(user, units)
     families_only = [r for r in rows if not r.is_area]
     shortfalls = sorted(
         (r for r in families_only if r.critical_shortfall > 0), key=lambda r: (-r.critical_shortfall, r.name)
@@ -336,7 +361,6 @@ def overview(request: HttpRequest) -> HttpResponseBase:
 
     due_count = due.count()
     slipped_count = slipped.count()
-    totals = pledge_totals(user).all_donors
     required_units = sum(r.required_total for r in families_only)
     critical_units = sum(r.critical for r in families_only)
     version = current_version()
