@@ -201,3 +201,21 @@ def test_the_allocations_table_costs_the_same_queries_whatever_the_number_of_row
     large_queries, large_rows = queries_for(large.pk)
     assert large_rows > small_rows + 10
     assert large_queries == small_queries
+
+
+def test_the_run_list_refreshes_itself_while_a_run_works(
+    theatre: Theatre, coordinator, client_as: Any
+) -> None:
+    client = client_as(coordinator)
+    assert b"every 2s" not in client.get("/planning/runs/").content
+    start_plan_run(coordinator)  # the database queue: stays queued in this test
+    assert b'hx-trigger="every 2s"' in client.get("/planning/runs/").content
+
+
+def test_the_compare_form_leads_to_the_comparison_with_the_chosen_run(
+    run: PlanRun, coordinator, client_as: Any, immediate_tasks: None
+) -> None:
+    second = start_plan_run(coordinator)
+    answer = client_as(coordinator).get(f"/planning/runs/{second.pk}/compare/", {"with": run.pk})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/planning/runs/{run.pk}/compare/{second.pk}/"
