@@ -58,6 +58,8 @@ def test_another_nation_sees_germanys_row_marked_partial_without_its_red_pledges
     assert 'data-complete="false"' in row and "only what you may see" in row
     assert 'data-complete="true"' in _row(html, "FRA")
     assert 'data-testid="partial-notice"' in html
+    spec = json.loads(html.split('id="burden-chart-data" type="application/json">')[1].split("</script>")[0])
+    assert "DEU Germany *" in spec["labels"] and "FRA France" in spec["labels"]
     assert "140,000" in html.split('data-testid="unattributed"')[1].split("</div>")[0]
 
 

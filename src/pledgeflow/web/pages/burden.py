@@ -122,7 +122,8 @@ def chart_spec(report: BurdenSharing) -> dict[str, Any]:
         "categoryAxis": _("Ally"),
         "unit": "%",
         "reference": {"value": 100, "label": _("fair share (100 %)")},
-        "labels": [f"{row.code} {row.name}" for row in rows],
+        # An asterisk marks a row counting only what the viewer may see (as in the table beside the chart).
+        "labels": [f"{row.code} {row.name}{'' if row.complete else ' *'}" for row in rows],
         "series": [
             {"label": _("Committed"), "colour": 1, "data": [float(row.committed_pct or 0) for row in rows]},
             {"label": _("Delivered"), "colour": 2, "data": [float(row.delivered_pct or 0) for row in rows]},
