@@ -1,8 +1,8 @@
 """HTTP <-> training services and selectors, mounted at ``/api/v1/training``.
 
 Skills, courses, sessions, cohorts and capability packages are addressed by code; training proposals by id.
-Every list, filter, count and look-up goes through :mod:`pledgeflow.training.selectors`, so a course or session
-hidden by its label answers 404 exactly like one that does not exist.
+Every list, filter, count and look-up goes through :mod:`pledgeflow.training.selectors`, so a course or
+session hidden by its label answers 404 exactly like one that does not exist.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def _no_delete(record: models.Model, instead: str) -> None:
 
 
 class Skill(VersionedModel):
-    """A skill a crew member is trained in (e.g. ``patriot-launcher-crew``), with the skills it requires first.
+    """A skill crews are trained in (e.g. ``patriot-launcher-crew``), with the skills it requires first.
 
     ``prerequisites`` form an acyclic graph; the services refuse a change that would close a cycle, naming it.
     """

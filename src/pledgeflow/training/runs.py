@@ -402,9 +402,9 @@ def publish_training_assignments(actor: Any, run: Any) -> tuple[int, int]:
     """Make each training assignment of ``run`` a proposal to the session's host nation; supersede open ones.
 
     Assignments already accepted (the same cohort in the same session) are not proposed again; a session
-    cancelled or a cohort no longer planned since the run is skipped. Call it in the transaction that publishes
-    the run (the planning context checks who may publish). Answers (proposals made, proposals superseded);
-    refused when the run's training was already published.
+    cancelled or a cohort no longer planned since the run is skipped. Call it in the transaction that
+    publishes the run (the planning context checks who may publish). Answers (proposals made, proposals
+    superseded); refused when the run's training was already published.
     """
     with transaction.atomic():
         if TrainingProposal.objects.filter(run=run).exists():

@@ -2,15 +2,16 @@
 
 Who sees what (docs/training.md):
 
-- **Courses and sessions** carry their host nation's sharing label, like pledges: coordinators see every one; a
-  host nation always sees its own; CLEAR and GREEN are seen by everyone signed in; AMBER also by the nations on
-  the "releasable to" list; AMBER+STRICT and RED only by the host and the coordinators. Training coordinators
-  manage the whole training picture, so they see every course and session too. A session is visible when both
-  it and its course are.
+- **Courses and sessions** carry their host nation's sharing label, like pledges: coordinators see every one;
+  a host nation always sees its own; CLEAR and GREEN are seen by everyone signed in; AMBER also by the nations
+  on the "releasable to" list; AMBER+STRICT and RED only by the host and the coordinators. Training
+  coordinators manage the whole training picture, so they see every course and session too. A session is
+  visible when both it and its course are.
 - **Skills, cohorts and capability packages** are readable by every signed-in user, as the recipient's
   requirement list is.
 - **Training proposals** are read by coordinators and training coordinators (all), the host nation's liaison
-  (its own) and the recipient's officers (those of their nation's cohorts); viewers have none.
+  (its own) and the recipient's officers (those of their nation's cohorts in sessions they may see); viewers
+  have none.
 
 A record one may not see does not exist for them: it is missing from every list and count, and asking for it
 answers :class:`NotFound` worded exactly as for a code that was never used.
@@ -99,7 +100,7 @@ def course_visibility_q(user: Any, prefix: str = "") -> Q:
 
 
 def session_visibility_q(user: Any, prefix: str = "") -> Q:
-    """A filter keeping the sessions ``user`` may see: the session's own label and its course's both allow it."""
+    """A filter keeping the sessions ``user`` may see: the session's own label and its course's allow it."""
     if not is_signed_in(user):
         return Q(pk__in=[])
     if _sees_all_training(user):
@@ -385,7 +386,10 @@ def list_training_proposals(
     elif role == Role.DONOR_LIAISON:
         proposals = proposals.filter(host_id=user.nation_id)
     elif role == Role.RECIPIENT_OFFICER:
-        proposals = proposals.filter(cohort__nation_id=user.nation_id)
+        # Its own cohorts' proposals, only in sessions it may see: a proposal names its session and course.
+        proposals = proposals.filter(cohort__nation_id=user.nation_id).filter(
+            session_visibility_q(user, prefix="session__")
+        )
     else:
         raise PermissionDenied(
             "Training proposals are read by the host nations' liaisons, the recipient's officers, training "
@@ -412,7 +416,7 @@ def get_training_proposal(user: Any, proposal_id: int) -> TrainingProposal:
     return found
 
 
-# --- contribution ---------------------------------------------------------------------------------------------
+# --- contribution -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -446,8 +450,8 @@ def training_contribution(
     proposed, and the accepted seats' value at the course's cost per seat (DOMAIN.md: "training seats at the
     course's cost per seat").
 
-    The all-hosts figure counts every seat; each by-host row, and the all-hosts figure when ``host`` narrows it
-    to one nation, counts only the courses ``user`` may see (a figure about one nation shows only what the
+    The all-hosts figure counts every seat; each by-host row, and the all-hosts figure when ``host`` narrows
+    it to one nation, counts only the courses ``user`` may see (a figure about one nation shows only what the
     viewer may see of it). Users who are not signed in get zeros.
     """
     if not is_signed_in(user):

@@ -122,7 +122,7 @@ def _role(actor: Any) -> str | None:
     return getattr(actor, "role", None) if is_signed_in(actor) else None
 
 
-# --- rules ----------------------------------------------------------------------------------------------------
+# --- rules --------------------------------------------------------------------------------------------------
 
 
 def can_manage_course(actor: Any, host_code: str | None) -> bool:
@@ -239,6 +239,24 @@ def _resolve_checked(
     raise ValidationError(errors)
 
 
+def _check_host_code(actor: Any, code: Any, host_code: str, what: str) -> None:
+    """A host liaison's course and session codes start with its nation's code (``DEU-...``).
+
+    So a "code already in use" refusal can only ever be about the liaison's own records, and never reveals
+    another host's hidden course or session. Training coordinators and coordinators see every record and may
+    give any code.
+    """
+    if can_manage_training(actor) or not isinstance(code, str):
+        return
+    if not code.startswith(f"{host_code}-"):
+        raise ValidationError(
+            {
+                "code": f"A {what} code starts with the host nation's code, e.g. {host_code}-PATRIOT-OPS; "
+                f"got {code!r}."
+            }
+        )
+
+
 def _check_version(record: Any, expected_version: int, entity: str) -> None:
     if record.version != expected_version:
         raise StaleVersion(entity, record.code, expected_version, record.version)
@@ -251,8 +269,8 @@ def _check_releasable(label: str, releasable: list[Nation], host_code: str, what
         raise ValidationError(
             {
                 "releasable_to": f"Only a TLP:AMBER {what} is released to named nations; this one is {shown} "
-                "(CLEAR and GREEN are visible to everyone signed in, AMBER+STRICT and RED to the host and the "
-                "coordinators only). Empty the list or label it AMBER."
+                "(CLEAR and GREEN are visible to everyone signed in, AMBER+STRICT and RED to the host and "
+                "the coordinators only). Empty the list or label it AMBER."
             }
         )
     if any(n.code == host_code for n in releasable):
@@ -261,7 +279,7 @@ def _check_releasable(label: str, releasable: list[Nation], host_code: str, what
         )
 
 
-# --- skills ---------------------------------------------------------------------------------------------------
+# --- skills -------------------------------------------------------------------------------------------------
 
 
 def _prerequisite_graph() -> dict[str, set[str]]:
@@ -372,7 +390,7 @@ def restore_skill(actor: Any, skill: Skill, expected_version: int) -> Skill:
     return set_active(actor, skill, True, expected_version)
 
 
-# --- courses --------------------------------------------------------------------------------------------------
+# --- courses ------------------------------------------------------------------------------------------------
 
 
 def _visible_course(actor: Any, course: Course | int) -> Course:
@@ -428,6 +446,7 @@ def create_course(
     """
     host_code = host.code if isinstance(host, Nation) else str(host or "")
     require(can_manage_course(actor, host_code), _course_denied(actor, host_code))
+    _check_host_code(actor, code, host_code, "course")
     plain = {
         "code": code,
         "name": name,
@@ -468,6 +487,8 @@ def update_course(
     require(can_manage_course(actor, current.host_id), _course_denied(actor, current.host_id))
     _check_version(current, expected_version, "Course")
     _refuse_unknown(changes, COURSE_FIELDS, "course")
+    if "code" in changes and changes["code"] != current.code:
+        _check_host_code(actor, changes["code"], current.host_id, "course")
     values = _resolve_checked(current, dict(changes), _resolve_course_values, changes)
     if "host" in values and values["host"].code != current.host_id:
         require(
@@ -509,7 +530,7 @@ def restore_course(actor: Any, course: Course | int, expected_version: int) -> C
     return set_active(actor, current, True, expected_version)
 
 
-# --- sessions -------------------------------------------------------------------------------------------------
+# --- sessions -----------------------------------------------------------------------------------------------
 
 
 def _visible_session(actor: Any, session: TrainingSession | int) -> TrainingSession:
@@ -540,6 +561,7 @@ def create_session(
     if found is None or not can_see_course(actor, found):
         raise ValidationError({"course": f"No course has the code {course!r}."})
     require(can_manage_course(actor, found.host_id), _course_denied(actor, found.host_id))
+    _check_host_code(actor, code, found.host_id, "session")
     if not found.active:
         raise ValidationError(
             {"course": f"Course {found.code!r} is retired; schedule a session of an active one."}
@@ -558,12 +580,14 @@ def create_session(
 def update_session(
     actor: Any, session: TrainingSession | int, changes: Mapping[str, Any], expected_version: int
 ) -> TrainingSession:
-    """Change a scheduled session (code, start, label, releasable-to, note); a cancelled one stays as it was."""
+    """Change a scheduled session (code, start, label, releasable-to, note); a cancelled one stays."""
     current = _visible_session(actor, session)
     host = current.course.host_id
     require(can_manage_course(actor, host), _course_denied(actor, host))
     _check_version(current, expected_version, "Session")
     _refuse_unknown(changes, SESSION_FIELDS, "session")
+    if "code" in changes and changes["code"] != current.code:
+        _check_host_code(actor, changes["code"], host, "session")
     if current.status == SessionStatus.CANCELLED:
         raise ValidationError(
             {"status": f"Session {current.code} is cancelled; schedule a new session instead."}
@@ -603,7 +627,7 @@ def cancel_session(
     return updated
 
 
-# --- cohorts --------------------------------------------------------------------------------------------------
+# --- cohorts ------------------------------------------------------------------------------------------------
 
 
 def _default_recipient(actor: Any) -> str:
@@ -623,8 +647,8 @@ def _recipient(value: Any, field: str = "nation") -> Nation:
     if nation.kind != NationKind.RECIPIENT:
         raise ValidationError(
             {
-                field: f"{nation.code} is a {nation.get_kind_display().lower()}; cohorts and packages belong to a "
-                "recipient nation (e.g. UKR)."
+                field: f"{nation.code} is a {nation.get_kind_display().lower()}; cohorts and packages "
+                "belong to a recipient nation (e.g. UKR)."
             }
         )
     return nation
@@ -720,7 +744,7 @@ def _locked_cohort(cohort: Cohort | int) -> Cohort:
 def update_cohort(
     actor: Any, cohort: Cohort | int, changes: Mapping[str, Any], expected_version: int
 ) -> Cohort:
-    """Change a planned cohort, based on ``expected_version``; trained and cancelled cohorts stay as they were."""
+    """Change a planned cohort, based on ``expected_version``; trained and cancelled cohorts stay."""
     current = _locked_cohort(cohort)
     require(can_manage_cohort(actor, current.nation_id), _cohort_denied(actor, current.nation_id))
     _check_version(current, expected_version, "Cohort")
@@ -753,7 +777,7 @@ def _move_cohort(actor: Any, cohort: Cohort | int, target: str, expected_version
 
 @transaction.atomic
 def cancel_cohort(actor: Any, cohort: Cohort | int, expected_version: int, *, note: str = "") -> Cohort:
-    """Cancel a planned cohort (the crew is no longer needed); it stays on record, its open proposals declined."""
+    """Cancel a planned cohort (the crew is no longer needed); it stays on record, open proposals declined."""
     return _move_cohort(actor, cohort, CohortStatus.CANCELLED, expected_version, note)
 
 
@@ -763,7 +787,7 @@ def complete_cohort(actor: Any, cohort: Cohort | int, expected_version: int, *, 
     return _move_cohort(actor, cohort, CohortStatus.TRAINED, expected_version, note)
 
 
-# --- packages -------------------------------------------------------------------------------------------------
+# --- packages -----------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -941,7 +965,8 @@ def _proposal_for_decision(actor: Any, proposal_id: int, expected_version: int |
     visible = get_training_proposal(actor, proposal_id)
     require(
         can_decide_training_proposal(actor, visible.host_id),
-        "Only the host nation's liaison, a training coordinator or a coordinator decides a training proposal.",
+        "Only the host nation's liaison, a training coordinator or a coordinator decides a training "
+        "proposal.",
     )
     proposal = (
         TrainingProposal.objects.select_for_update()
@@ -988,8 +1013,9 @@ def accept_training_proposal(
             )
             if booked + proposal.seats > session.course.seats:
                 errors["seats"] = (
-                    f"Session {session.code} has {session.course.seats - booked} of its {session.course.seats} "
-                    f"seats free; cohort {proposal.cohort.code} needs {proposal.seats}. Decline this proposal."
+                    f"Session {session.code} has {session.course.seats - booked} of its "
+                    f"{session.course.seats} seats free; cohort {proposal.cohort.code} needs "
+                    f"{proposal.seats}. Decline this proposal."
                 )
         cohort = Cohort.objects.get(pk=proposal.cohort_id)
         if cohort.status != CohortStatus.PLANNED:

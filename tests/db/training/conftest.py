@@ -1,9 +1,10 @@
 """Fixtures of the training tests: a small training picture and clients of every role.
 
 The picture: skill ``ad-basic`` (no prerequisites) and ``patriot-crew`` (needs ``ad-basic``); Germany hosts
-``DEU-AD-BASIC`` (Ukrainian, 10 days, 20 seats, EUR 1000 a seat, GREEN) and ``DEU-PATRIOT`` (Ukrainian, 30 days,
-12 seats, EUR 20000 a seat, GREEN); France hosts ``FRA-RED-COURSE`` (RED, 5 days, 8 seats). Sessions start in
-2027. Ukraine's package ``PATRIOT-BTY-1`` needs a crew (cohort ``UKR-CREW-1``, 10 people, ready by 1 May 2027).
+``DEU-AD-BASIC`` (Ukrainian, 10 days, 20 seats, EUR 1000 a seat, GREEN) and ``DEU-PATRIOT`` (Ukrainian, 30
+days, 12 seats, EUR 20000 a seat, GREEN); France hosts ``FRA-RED-COURSE`` (RED, 5 days, 8 seats). Sessions
+start in 2027. Ukraine's package ``PATRIOT-BTY-1`` needs a crew (cohort ``UKR-CREW-1``, 10 people, ready by
+1 May 2027).
 """
 
 from __future__ import annotations

@@ -269,3 +269,41 @@ def test_a_package_lists_its_requirements_and_cohorts(picture: t.Picture, viewer
 
     assert answer.status == 200, answer
     assert (answer.json["requirements"], answer.json["cohorts"]) == (["UKR-AD-0001"], ["UKR-CREW-1"])
+
+
+def test_a_host_liaisons_codes_start_with_its_nation_so_a_taken_code_reveals_nothing(
+    picture: t.Picture, liaison_deu: Any
+) -> None:
+    for code in ("FRA-RED-COURSE", "FRA-FREE-COURSE"):
+        with pytest.raises(ValidationError) as caught:
+            services.create_course(liaison_deu, **course_body(code=code))
+        assert "starts with the host nation's code, e.g. DEU-" in caught.value.message_dict["code"][0]
+    with pytest.raises(ValidationError, match="DEU-"):
+        services.create_session(
+            liaison_deu, code="FRA-RED-01", course="DEU-AD-BASIC", start=dt.date(2027, 4, 5)
+        )
+
+
+def test_the_recipient_reads_its_cohorts_proposals_only_in_sessions_it_may_see(
+    picture: t.Picture, coordinator: Any, recipient_officer: Any
+) -> None:
+    from pledgeflow.planning.models import PlanRun
+    from pledgeflow.training.models import TrainingAssignment, TrainingProposal
+
+    run = PlanRun.objects.create(number=1, created_by=coordinator, status="succeeded", published=True)
+    for session in (picture.basic_session, picture.red_session):
+        assignment = TrainingAssignment.objects.create(
+            run=run, cohort=picture.crew, session=session, completion=dt.date(2027, 3, 3)
+        )
+        TrainingProposal.objects.create(
+            run=run,
+            assignment=assignment,
+            cohort=picture.crew,
+            session=session,
+            host_id=session.course.host_id,
+            seats=10,
+        )
+
+    visible = selectors.list_training_proposals(recipient_officer)
+
+    assert [p.session.code for p in visible] == ["DEU-AD-BASIC-01"]

@@ -3,7 +3,8 @@ to the host nations, their decisions, and a slipped pledge re-timing its package
 
 The theatre: package ``PATRIOT-BTY-1`` (needed by 1 June 2027) is one Patriot launcher (requirement
 ``UKR-AD-0001``, pledge ``DEU-0001`` available 15 January, five days from Kyiv) and crew ``UKR-CREW-1`` (ten
-people). Crew ``UKR-CREW-2`` (ten, ready by 5 March, no package) competes for the Patriot course's twelve seats:
+people). Crew ``UKR-CREW-2`` (ten, ready by 5 March, no package) competes for the Patriot course's twelve
+seats:
 session ``A`` runs 1 February - 3 March, ``B`` 3 May - 2 June. Both crews first take the basic course in
 January. With the launcher arriving on 20 January, crew 1 takes session A (42 days late against its launcher,
 crew 2 then 89 days late in B: 131 crew-days beat 133 the other way round). When the launcher slips to 20 May,
@@ -214,7 +215,7 @@ def test_a_host_cannot_accept_more_seats_than_the_course_has(
     planning.publish_run(coordinator, run.pk)
     first = TrainingProposal.objects.get(run=run, cohort=theatre["crew1"], session=theatre["a"])
     services.accept_training_proposal(liaison_deu, first.pk)
-    # Crew 2 grew since the run: 10 + 10 no longer fit the course's 12 seats... nor does any crew beside crew 1.
+    # A crew proposed into session A beside crew 1: its 5 people do not fit the 2 seats left.
     crowd = t.cohort("UKR-CREW-3", t.skill("patriot-crew"), size=5)
     assignment = TrainingAssignment.objects.create(
         run=run, cohort=crowd, session=theatre["a"], sequence=1, completion=dt.date(2027, 3, 3)
