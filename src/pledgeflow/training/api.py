@@ -24,6 +24,7 @@ from pledgeflow.core.api_support import (
     error_responses,
     expected_version,
     history_page,
+    not_modified,
     order_by,
     page_schema,
     paginate,
@@ -128,8 +129,9 @@ def create_skill(request: HttpRequest, payload: SkillIn, response: HttpResponse)
 
 @router.get("/skills/{code}", response={200: SkillOut, **_READ})
 def get_skill(request: HttpRequest, code: str, response: HttpResponse) -> Any:
-    """One skill by code, its version in the ETag."""
-    return _answer(response, selectors.get_skill(actor(request), code))
+    """One skill by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
+    skill = selectors.get_skill(actor(request), code)
+    return not_modified(request, skill.version) or _answer(response, skill)
 
 
 @router.patch("/skills/{code}", response={200: SkillOut, **_WRITE})
@@ -196,8 +198,9 @@ def create_course(request: HttpRequest, payload: CourseIn, response: HttpRespons
 
 @router.get("/courses/{code}", response={200: CourseOut, **_READ})
 def get_course(request: HttpRequest, code: str, response: HttpResponse) -> Any:
-    """One course by code, its version in the ETag."""
-    return _answer(response, selectors.get_course(actor(request), code))
+    """One course by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
+    course = selectors.get_course(actor(request), code)
+    return not_modified(request, course.version) or _answer(response, course)
 
 
 @router.patch("/courses/{code}", response={200: CourseOut, **_WRITE})
@@ -264,8 +267,9 @@ def create_session(request: HttpRequest, payload: SessionIn, response: HttpRespo
 
 @router.get("/sessions/{code}", response={200: SessionOut, **_READ})
 def get_session(request: HttpRequest, code: str, response: HttpResponse) -> Any:
-    """One session by code, its version in the ETag."""
-    return _answer(response, selectors.get_session(actor(request), code))
+    """One session by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
+    session = selectors.get_session(actor(request), code)
+    return not_modified(request, session.version) or _answer(response, session)
 
 
 @router.patch("/sessions/{code}", response={200: SessionOut, **_WRITE})
@@ -321,8 +325,9 @@ def create_cohort(request: HttpRequest, payload: CohortIn, response: HttpRespons
 
 @router.get("/cohorts/{code}", response={200: CohortOut, **_READ})
 def get_cohort(request: HttpRequest, code: str, response: HttpResponse) -> Any:
-    """One cohort by code, its version in the ETag."""
-    return _answer(response, selectors.get_cohort(actor(request), code))
+    """One cohort by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
+    cohort = selectors.get_cohort(actor(request), code)
+    return not_modified(request, cohort.version) or _answer(response, cohort)
 
 
 @router.patch("/cohorts/{code}", response={200: CohortOut, **_WRITE})
@@ -402,8 +407,9 @@ def create_package(request: HttpRequest, payload: PackageIn, response: HttpRespo
 
 @router.get("/packages/{code}", response={200: PackageDetailOut, **_READ})
 def get_package(request: HttpRequest, code: str, response: HttpResponse) -> Any:
-    """One package with its requirements and cohorts, its version in the ETag."""
-    return _answer(response, _package_detail(actor(request), code))
+    """One package with its requirements and cohorts, its version in the ETag (304 for If-None-Match)."""
+    package = _package_detail(actor(request), code)
+    return not_modified(request, package.version) or _answer(response, package)
 
 
 @router.patch("/packages/{code}", response={200: PackageDetailOut, **_WRITE})
@@ -478,8 +484,9 @@ def list_proposals(
     "/proposals/{int:proposal_id}", response={200: TrainingProposalOut, **error_responses(401, 403, 404)}
 )
 def get_proposal(request: HttpRequest, proposal_id: int, response: HttpResponse) -> Any:
-    """One training proposal, its version in the ETag."""
-    return _answer(response, selectors.get_training_proposal(actor(request), proposal_id))
+    """One training proposal, its version in the ETag (``If-None-Match`` with it answers 304)."""
+    proposal = selectors.get_training_proposal(actor(request), proposal_id)
+    return not_modified(request, proposal.version) or _answer(response, proposal)
 
 
 @router.post("/proposals/{int:proposal_id}/accept", response={200: TrainingProposalOut, **_WRITE})

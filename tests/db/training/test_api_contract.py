@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 class TestSkills(ResourceContract):
     path = "/training/skills"
     model = Skill
+    conditional_get = True
     writer = "training_coordinator"
     refused_writers = ("viewer", "liaison_deu", "recipient_officer")
     readers = ("viewer", "liaison_deu", "coordinator")
@@ -37,6 +38,7 @@ class TestSkills(ResourceContract):
 class TestCourses(ResourceContract):
     path = "/training/courses"
     model = Course
+    conditional_get = True
     writer = "liaison_deu"
     refused_writers = ("viewer", "liaison_fra", "recipient_officer")
     readers = ("viewer", "liaison_fra", "recipient_officer", "coordinator", "training_coordinator")
@@ -69,6 +71,7 @@ class TestCourses(ResourceContract):
 class TestSessions(ResourceContract):
     path = "/training/sessions"
     model = TrainingSession
+    conditional_get = True
     writer = "liaison_deu"
     refused_writers = ("viewer", "liaison_fra", "recipient_officer")
     readers = ("viewer", "liaison_fra", "coordinator")
@@ -95,6 +98,7 @@ class TestSessions(ResourceContract):
 class TestCohorts(ResourceContract):
     path = "/training/cohorts"
     model = Cohort
+    conditional_get = True
     writer = "recipient_officer"
     refused_writers = ("viewer", "liaison_deu")
     readers = ("viewer", "liaison_deu", "coordinator")
@@ -126,6 +130,7 @@ class TestCohorts(ResourceContract):
 class TestPackages(ResourceContract):
     path = "/training/packages"
     model = CapabilityPackage
+    conditional_get = True
     writer = "recipient_officer"
     refused_writers = ("viewer", "liaison_deu")
     readers = ("viewer", "liaison_deu", "coordinator")
