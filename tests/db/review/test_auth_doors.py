@@ -1,4 +1,4 @@
-"""Credentials: revoked, expired, deactivated and locked-out users are refused, and session writes need CSRF."""
+"""Credentials: revoked, expired, deactivated and locked-out users are refused; session writes need CSRF."""
 
 from __future__ import annotations
 
@@ -22,7 +22,13 @@ pytestmark = pytest.mark.django_db
 def _pledge_body() -> dict[str, Any]:
     factories.item()
     factories.location("DEPOT-DE")
-    return {"donor": "DEU", "item": "dm121-155mm", "quantity": 10, "available": "2027-01-15", "origin": "DEPOT-DE"}
+    return {
+        "donor": "DEU",
+        "item": "dm121-155mm",
+        "quantity": 10,
+        "available": "2027-01-15",
+        "origin": "DEPOT-DE",
+    }
 
 
 def test_a_revoked_token_is_refused_at_once(liaison_deu: Any) -> None:
@@ -87,7 +93,9 @@ def test_a_session_write_without_the_csrf_token_is_refused_and_with_it_accepted(
     assert not Pledge.objects.exists()
     client.get("/pledges/new/")  # sets the csrftoken cookie
     token = client.cookies["csrftoken"].value
-    accepted = client.post("/api/v1/pledges", body, content_type="application/json", headers={"X-CSRFToken": token})
+    accepted = client.post(
+        "/api/v1/pledges", body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert accepted.status_code == 201, accepted.content
     bogus = client.post(
         "/api/v1/pledges", body, content_type="application/json", headers={"X-CSRFToken": "x" * 32}
@@ -131,8 +139,17 @@ def test_the_sign_in_page_locks_after_repeated_failures_even_for_the_right_passw
 
 def test_anonymous_visitors_get_nothing_from_any_door(red_fra: Pledge) -> None:
     anonymous = ApiClient(None)
-    for path in ("/pledges", f"/pledges/{red_fra.pk}", "/pledges/totals", "/requirements", "/plan-runs",
-                 "/proposals", "/reports/burden-sharing", "/training/courses", "/nations"):
+    for path in (
+        "/pledges",
+        f"/pledges/{red_fra.pk}",
+        "/pledges/totals",
+        "/requirements",
+        "/plan-runs",
+        "/proposals",
+        "/reports/burden-sharing",
+        "/training/courses",
+        "/nations",
+    ):
         answer = anonymous.get(path)
         assert answer.status == 401, (path, answer)
         assert "FRA-0900" not in answer.response.content.decode()

@@ -37,13 +37,21 @@ def test_every_pledge_page_answers_a_hidden_pledge_like_a_missing_one(
         ("receipt/", {"version": 1, "quantity_received": 1, "condition": "serviceable"}),
         ("explanation/", None),
     ):
-        hidden = client.post(f"/pledges/{red_fra.pk}/{suffix}", body) if body else client.get(
-            f"/pledges/{red_fra.pk}/{suffix}"
+        hidden = (
+            client.post(f"/pledges/{red_fra.pk}/{suffix}", body)
+            if body
+            else client.get(f"/pledges/{red_fra.pk}/{suffix}")
         )
-        missing = client.post(f"/pledges/{absent}/{suffix}", body) if body else client.get(
-            f"/pledges/{absent}/{suffix}"
+        missing = (
+            client.post(f"/pledges/{absent}/{suffix}", body)
+            if body
+            else client.get(f"/pledges/{absent}/{suffix}")
         )
-        assert hidden.status_code == missing.status_code == 404, (suffix, hidden.status_code, missing.status_code)
+        assert hidden.status_code == missing.status_code == 404, (
+            suffix,
+            hidden.status_code,
+            missing.status_code,
+        )
         assert b"FRA-0900" not in hidden.content, suffix
     red_fra.refresh_from_db()
     assert (red_fra.version, red_fra.status, red_fra.quantity) == (1, "offered", 777)
@@ -93,7 +101,8 @@ def test_the_recipient_declines_and_confirms_only_what_it_may_see(recipient_offi
     visible = factories_records.pledge("DEU", reference="DEU-0950", status="handed_over")
     client = _signed_in(recipient_officer)
     response = client.post(
-        f"/pledges/{visible.pk}/receipt/", {"version": 1, "quantity_received": 1000, "condition": "serviceable"}
+        f"/pledges/{visible.pk}/receipt/",
+        {"version": 1, "quantity_received": 1000, "condition": "serviceable"},
     )
     assert response.status_code in (200, 302), response.status_code
     visible.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Pledges through the JSON API: hidden records answer like missing ones, and nobody sets what is not theirs."""
+"""Pledges through the JSON API: hidden ones answer like missing ones; nobody sets what is not theirs."""
 
 from __future__ import annotations
 
@@ -146,7 +146,13 @@ def test_a_new_pledge_cannot_carry_server_owned_fields(
 
 @pytest.mark.parametrize(
     "field, value",
-    [("status", "received"), ("reference", "DEU-7777"), ("id", 1), ("quantity_received", 3), ("created_by", 1)],
+    [
+        ("status", "received"),
+        ("reference", "DEU-7777"),
+        ("id", 1),
+        ("quantity_received", 3),
+        ("created_by", 1),
+    ],
 )
 def test_a_pledge_change_cannot_set_server_owned_fields(
     api_as: Any, liaison_deu: Any, green_deu: Pledge, field: str, value: Any
@@ -167,7 +173,13 @@ def test_a_liaison_cannot_hand_its_pledge_to_another_nation_or_record_one_for_it
     assert (green_deu.donor_id, green_deu.version) == ("DEU", 1)
     made = client.post(
         "/pledges",
-        {"donor": "FRA", "item": "dm121-155mm", "quantity": 1, "available": "2027-01-15", "origin": "DEPOT-DEU"},
+        {
+            "donor": "FRA",
+            "item": "dm121-155mm",
+            "quantity": 1,
+            "available": "2027-01-15",
+            "origin": "DEPOT-DEU",
+        },
     )
     assert made.status == 403, made
     assert Pledge.objects.filter(donor_id="FRA").count() == 0

@@ -112,7 +112,9 @@ def test_a_new_requirement_cannot_carry_server_owned_fields(
     assert Requirement.objects.count() == before
 
 
-@pytest.mark.parametrize("field, value", [("status", "approved"), ("reference", "UKR-ART-9999"), ("list_version", 1)])
+@pytest.mark.parametrize(
+    "field, value", [("status", "approved"), ("reference", "UKR-ART-9999"), ("list_version", 1)]
+)
 def test_a_requirement_change_cannot_set_its_status_reference_or_list(
     lists: dict[str, Any], recipient_officer: Any, field: str, value: Any
 ) -> None:
@@ -120,7 +122,11 @@ def test_a_requirement_change_cannot_set_its_status_reference_or_list(
     answer = ApiClient(recipient_officer).patch(f"/requirements/{need.pk}", {field: value, "version": 1})
     assert answer.status == 422, answer
     need.refresh_from_db()
-    assert (need.status, need.reference, need.list_version_id) == ("submitted", "UKR-ART-0778", lists["draft"].pk)
+    assert (need.status, need.reference, need.list_version_id) == (
+        "submitted",
+        "UKR-ART-0778",
+        lists["draft"].pk,
+    )
 
 
 def test_approval_stays_with_the_coordinators(lists: dict[str, Any], recipient_officer: Any) -> None:
@@ -149,8 +155,13 @@ def test_roles_that_only_read_the_list_change_nothing_on_it(
         assert answer.status == 403, (suffix, answer)
     made = client.post(
         "/requirements",
-        {"family": "155mm-artillery-ammunition", "quantity": 1, "priority": 1, "need_by": "2027-03-01",
-         "destination": "DEST-KYIV"},
+        {
+            "family": "155mm-artillery-ammunition",
+            "quantity": 1,
+            "priority": 1,
+            "need_by": "2027-03-01",
+            "destination": "DEST-KYIV",
+        },
     )
     assert made.status == 403, made
     assert client.post("/requirements/list-versions", {}).status == 403

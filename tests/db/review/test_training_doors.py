@@ -1,4 +1,4 @@
-"""Training: a host's RED course and its sessions stay unseen by other nations, in lists, proposals and figures."""
+"""Training: a host's RED course and sessions stay unseen by other nations, in lists, proposals, figures."""
 
 from __future__ import annotations
 
@@ -19,18 +19,23 @@ pytestmark = pytest.mark.django_db
 OUTSIDERS = ["liaison_deu", "recipient_officer", "viewer"]
 
 
-def _proposal(picture: Picture, coordinator: Any, status: str = "proposed") -> TrainingProposal:
-    """A published proposal seating Ukraine's crew in France's RED session."""
-    run = PlanRun.objects.create(number=1, created_by=coordinator, status="succeeded", published=True)
+def _proposal(
+    picture: Picture, coordinator: Any, status: str = "proposed", session: TrainingSession | None = None
+) -> TrainingProposal:
+    """A published proposal seating Ukraine's crew in France's RED session (or the one given)."""
+    where = session or picture.red_session
+    run = PlanRun.objects.filter(number=1).first() or PlanRun.objects.create(
+        number=1, created_by=coordinator, status="succeeded", published=True
+    )
     assignment = TrainingAssignment.objects.create(
-        run=run, cohort=picture.crew, session=picture.red_session, completion=dt.date(2027, 1, 16)
+        run=run, cohort=picture.crew, session=where, completion=where.start + dt.timedelta(days=30)
     )
     return TrainingProposal.objects.create(
         run=run,
         assignment=assignment,
         cohort=picture.crew,
-        session=picture.red_session,
-        host_id="FRA",
+        session=where,
+        host_id=where.course.host_id,
         seats=8,
         status=status,
     )
@@ -66,17 +71,15 @@ def test_a_green_session_of_a_red_course_stays_hidden(picture: Picture, liaison_
     assert "FRA-RED-02" not in client.get("/training/sessions").response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="training proposals of the recipient's cohorts name sessions and courses hidden from it: "
-    "training/selectors.py list_training_proposals (RECIPIENT_OFFICER branch) applies no session visibility",
-)
 def test_the_recipients_training_proposals_do_not_reveal_a_session_hidden_from_it(
     picture: Picture, coordinator: Any, recipient_officer: Any
 ) -> None:
     proposal = _proposal(picture, coordinator)
+    german = _proposal(picture, coordinator, session=picture.basic_session)
     client = ApiClient(recipient_officer)
     assert client.get("/training/sessions/FRA-RED-01").status == 404  # the session is hidden from Ukraine
+    assert client.get(f"/training/proposals/{german.pk}").status == 200  # a session it may see
+    assert client.get("/training/proposals").json["count"] == 1
     for path in ("/training/proposals", f"/training/proposals/{proposal.pk}"):
         answer = client.get(path)
         assert "FRA-RED" not in answer.response.content.decode(), (path, answer)
@@ -114,7 +117,9 @@ def test_seats_in_a_red_course_count_in_all_hosts_but_never_in_the_hosts_row(
         assert all(row["host"] != "FRA" for row in answer.json["by_host"]), answer
         narrowed = client.get("/training/contribution", {**period, "host": "FRA"}).json
         assert narrowed["all_hosts"]["seats_accepted"] == 0, narrowed
-        report = client.get("/reports/burden-sharing", {"period_from": "2027-01-01", "period_to": "2027-12-31"})
+        report = client.get(
+            "/reports/burden-sharing", {"period_from": "2027-01-01", "period_to": "2027-12-31"}
+        )
         assert report.status == 200, report
         rows = {row["code"]: row for row in report.json["allies"]}
         assert Decimal(str(rows["FRA"]["training_eur"])) == 0, rows["FRA"]
@@ -153,7 +158,9 @@ def test_another_hosts_liaison_cannot_change_its_courses(picture: Picture, liais
     reason="docs/roles.md gives donor liaisons read-only access to courses and sessions, but "
     "training/services.py:128 can_manage_course lets the host nation's liaison create and change them",
 )
-def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(picture: Picture, liaison_deu: Any) -> None:
+def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(
+    picture: Picture, liaison_deu: Any
+) -> None:
     made = ApiClient(liaison_deu).post(
         "/training/sessions", {"code": "DEU-AD-BASIC-09", "course": "DEU-AD-BASIC", "start": "2027-04-05"}
     )
@@ -165,17 +172,13 @@ def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(picture: 
     reason="docs/roles.md gives recipient officers read-only access to cohorts, but "
     "training/services.py:136 can_manage_cohort lets them create and change the recipient's cohorts",
 )
-def test_a_recipient_officer_changes_no_cohort_as_roles_md_says(picture: Picture, recipient_officer: Any) -> None:
+def test_a_recipient_officer_changes_no_cohort_as_roles_md_says(
+    picture: Picture, recipient_officer: Any
+) -> None:
     changed = ApiClient(recipient_officer).patch("/training/cohorts/UKR-CREW-1", {"size": 11, "version": 1})
     assert changed.status == 403, changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a host liaison's new course or session code may be any text, so 'code already in use' reveals "
-    "another host's hidden course or session: training/services.py create_course/create_session have no "
-    "prefix rule like pledges' _check_reference",
-)
 def test_choosing_a_code_does_not_reveal_another_hosts_hidden_course_or_session(
     picture: Picture, liaison_deu: Any
 ) -> None:
@@ -199,3 +202,26 @@ def test_choosing_a_code_does_not_reveal_another_hosts_hidden_course_or_session(
         "/training/sessions", {"code": "FRA-FREE-01", "course": "DEU-AD-BASIC", "start": "2027-04-05"}
     )
     assert session_taken.status == session_free.status, (session_taken, session_free)
+
+
+def test_a_hosts_liaison_cannot_hand_its_course_to_another_host(picture: Picture, liaison_deu: Any) -> None:
+    client = ApiClient(liaison_deu)
+    moved = client.patch("/training/courses/DEU-AD-BASIC", {"host": "FRA", "version": 1})
+    assert moved.status == 403, moved
+    picture.basic_course.refresh_from_db()
+    assert (picture.basic_course.host_id, picture.basic_course.version) == ("DEU", 1)
+
+
+def test_naming_a_hidden_course_for_a_new_session_answers_like_a_missing_course(
+    picture: Picture, liaison_deu: Any
+) -> None:
+    client = ApiClient(liaison_deu)
+    hidden = client.post(
+        "/training/sessions", {"code": "X-01", "course": "FRA-RED-COURSE", "start": "2027-04-05"}
+    )
+    missing = client.post(
+        "/training/sessions", {"code": "X-01", "course": "NO-SUCH-COURSE", "start": "2027-04-05"}
+    )
+    assert hidden.status == missing.status, (hidden, missing)
+    same_refusal(hidden, missing, "FRA-RED-COURSE", "NO-SUCH-COURSE")
+    assert not TrainingSession.objects.filter(code="X-01").exists()
