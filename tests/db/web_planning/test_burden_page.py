@@ -17,7 +17,7 @@ from tests.db import factories_records as records
 pytestmark = pytest.mark.django_db
 
 PAGE = "/reports/burden-sharing/"
-YEAR = {"start": "2026-01-01", "end": "2026-12-31"}
+YEAR = {"from": "2026-01-01", "to": "2026-12-31"}
 
 
 @pytest.fixture
@@ -74,13 +74,19 @@ def test_exemptions_and_the_baseline_come_from_the_form(coordinator, client_as: 
 
 
 def test_bad_input_is_shown_beside_the_fields_and_kept(coordinator, client_as: Any) -> None:
-    answer = client_as(coordinator).get(
-        PAGE, {"start": "2026-06-01", "end": "2026-05-01", "baseline_bn": "-3"}
-    )
+    answer = client_as(coordinator).get(PAGE, {"from": "2026-06-01", "to": "2026-05-01", "baseline_bn": "-3"})
     assert answer.status_code == 422
     html = answer.content.decode()
     assert 'data-field="baseline_bn"' in html and "has-error" in html
     assert 'value="-3"' in html
+
+
+def test_a_period_ending_before_it_starts_is_refused_beside_the_to_field(coordinator, client_as: Any) -> None:
+    answer = client_as(coordinator).get(PAGE, {"from": "2026-06-01", "to": "2026-05-01"})
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert 'class="field has-error compact" data-field="to"' in html
+    assert 'id="id_to_error"><p>The period ends (2026-05-01) before it starts (2026-06-01)' in html
 
 
 def test_the_table_exports_to_csv_and_xlsx_with_what_the_viewer_may_see(

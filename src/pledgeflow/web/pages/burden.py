@@ -42,8 +42,8 @@ BILLION = Decimal("1000000000")
 class BurdenForm(forms.Form):
     """The period, the baseline (in EUR billion, as ministers speak of it) and the exempted allies."""
 
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    # The query parameters read as the API's (``from``, ``to``), so a page's address and an API call match.
+    field_order = ["from", "to", "baseline_bn", "exempt"]
     baseline_bn = forms.DecimalField(
         label=gettext_lazy("Baseline (EUR billion)"),
         required=False,
@@ -65,6 +65,9 @@ class BurdenForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=DateInput())
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DateInput())
+        self.order_fields(self.field_order)
         allies = list_nations(user, kind=NationKind.ALLY)
         self.fields["exempt"].choices = [(n.code, f"{n.code} {n.name}") for n in allies]
 
@@ -135,8 +138,8 @@ def _query_from(form: BurdenForm) -> Any:
     data = form.cleaned_data
     baseline = data.get("baseline_bn")
     return parse_burden_query(
-        period_from=data.get("start"),
-        period_to=data.get("end"),
+        period_from=data.get("from"),
+        period_to=data.get("to"),
         baseline_eur=baseline * BILLION if baseline is not None else None,
         exempt=data.get("exempt") or [],
     )
@@ -147,9 +150,9 @@ def _query_from(form: BurdenForm) -> Any:
 def burden_page(request: HttpRequest) -> HttpResponseBase:
     """The burden-sharing report for the period, baseline and exemptions the form names."""
     params = request.GET.copy()
-    if "start" not in params and "end" not in params:
+    if "from" not in params and "to" not in params:
         start, end = default_period()
-        params["start"], params["end"] = start.isoformat(), end.isoformat()
+        params["from"], params["to"] = start.isoformat(), end.isoformat()
     if "baseline_bn" not in params:
         params["baseline_bn"] = str(DEFAULT_BASELINE_EUR / BILLION)
     form = BurdenForm(params, user=request.user)
@@ -159,7 +162,7 @@ def burden_page(request: HttpRequest) -> HttpResponseBase:
         try:
             query = _query_from(form)
         except ValidationError as exc:
-            names = {"from": "start", "to": "end", "baseline_eur": "baseline_bn", "exempt": "exempt"}
+            names = {"from": "from", "to": "to", "baseline_eur": "baseline_bn", "exempt": "exempt"}
             for name, problems in exc.message_dict.items():
                 form.add_error(names.get(name) if names.get(name) in form.fields else None, problems)
             status = 422
