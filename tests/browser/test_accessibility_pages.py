@@ -45,7 +45,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page: Any) -> None:
     page.get_by_label("Quantity").fill("-5")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("#id_quantity_error").is_visible()
+    assert page.locator("#id_family_error").is_visible() and page.get_by_role("alert").is_visible()
     violations = check_accessibility(page)  # the form with its messages
     assert not violations, violations
     page.screenshot(path=str(SCREENSHOTS / "requirement-form-errors.png"), full_page=True)

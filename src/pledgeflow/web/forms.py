@@ -51,9 +51,26 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+#: What the user reads when a quantity is missing or not a whole number (the service checks its range).
+QUANTITY_ERRORS = {
+    "required": _("Give the quantity as a whole number of units, e.g. 1200."),
+    "invalid": _("The quantity is a whole number of units, e.g. 1200."),
+}
+
+DATE_ERRORS = {
+    "required": _("Give the date, e.g. 2027-03-31."),
+    "invalid": _("This is not a date: give it as year-month-day, e.g. 2027-03-31."),
+}
+
+
 def _date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=DateInput(), input_formats=DATE_INPUTS, help_text=help_text
+        label=label,
+        required=required,
+        widget=DateInput(),
+        input_formats=DATE_INPUTS,
+        help_text=help_text,
+        error_messages=DATE_ERRORS,
     )
 
 
@@ -106,16 +123,20 @@ class RequirementForm(AccessibleForm):
         max_length=32,
         help_text=_("Leave empty to number it automatically (e.g. UKR-AD-0042)."),
     )
-    family = forms.ChoiceField(label=_("Family"))
+    family = forms.ChoiceField(
+        label=_("Family"), error_messages={"required": _("Choose the family of items needed.")}
+    )
     item = forms.ChoiceField(
         label=_("Specific item"),
         required=False,
         help_text=_("Only when no other item of the family will do."),
     )
-    quantity = forms.IntegerField(label=_("Quantity"))
+    quantity = forms.IntegerField(label=_("Quantity"), error_messages=QUANTITY_ERRORS)
     priority = forms.TypedChoiceField(label=_("Priority"), coerce=int)
     need_by = _date_field(_("Needed by"))
-    destination = forms.ChoiceField(label=_("Destination"))
+    destination = forms.ChoiceField(
+        label=_("Destination"), error_messages={"required": _("Choose where the items are needed.")}
+    )
     package_code = forms.CharField(
         label=_("Capability package"),
         required=False,
@@ -185,10 +206,12 @@ class PledgeForm(AccessibleForm):
         help_text=_("Leave empty to number it automatically (e.g. DEU-0412)."),
     )
     donor = forms.ChoiceField(label=_("Donor"))
-    item = forms.ChoiceField(label=_("Item"))
-    quantity = forms.IntegerField(label=_("Quantity"))
+    item = forms.ChoiceField(label=_("Item"), error_messages={"required": _("Choose the item offered.")})
+    quantity = forms.IntegerField(label=_("Quantity"), error_messages=QUANTITY_ERRORS)
     available = _date_field(_("Available from"), help_text=_("The day the goods can leave the origin."))
-    origin = forms.ChoiceField(label=_("Origin"))
+    origin = forms.ChoiceField(
+        label=_("Origin"), error_messages={"required": _("Choose where the goods leave from.")}
+    )
     allowed_destinations = forms.MultipleChoiceField(
         label=_("Allowed destinations"),
         required=False,
@@ -291,7 +314,7 @@ class ReceiptForm(AccessibleForm):
     """Confirming receipt: the quantity and the condition found, on the day they were found."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    quantity_received = forms.IntegerField(label=_("Quantity received"))
+    quantity_received = forms.IntegerField(label=_("Quantity received"), error_messages=QUANTITY_ERRORS)
     # Not required here: the service names a missing condition together with any other problem.
     condition = forms.ChoiceField(
         label=_("Condition"),
