@@ -23,8 +23,8 @@ def burden_sharing(request: HttpRequest, filters: Query[BurdenFilters]) -> Any:
     ``all_donors`` counts every pledge. docs/burden-sharing.md explains the method.
     """
     query = selectors.parse_burden_query(
-        period_from=filters.period_from,
-        period_to=filters.period_to,
+        period_from=filters.from_ or filters.period_from,
+        period_to=filters.to or filters.period_to,
         baseline_eur=filters.baseline_eur,
         exempt=filters.exempt,
     )

@@ -13,14 +13,20 @@ from ninja import Field, Schema
 
 
 class BurdenFilters(Schema):
-    """What the report covers. Dates are inclusive; without both, the calendar year to date."""
+    """What the report covers. Dates are inclusive; without both, the calendar year to date.
 
-    period_from: _dt.date | None = Field(
+    The period is ``from`` and ``to``; ``period_from`` and ``period_to`` (the names in the answer) are
+    accepted too.
+    """
+
+    from_: _dt.date | None = Field(
         None, alias="from", description="First day counted (YYYY-MM-DD): milestones on or after it."
     )
-    period_to: _dt.date | None = Field(
-        None, alias="to", description="Last day counted (YYYY-MM-DD): milestones on or before it."
+    to: _dt.date | None = Field(
+        None, description="Last day counted (YYYY-MM-DD): milestones on or before it."
     )
+    period_from: _dt.date | None = Field(None, description="The same as `from`.")
+    period_to: _dt.date | None = Field(None, description="The same as `to`.")
     baseline_eur: Decimal | None = Field(
         None, description="The baseline shared among the participating allies, in EUR (default 40 billion)."
     )

@@ -68,3 +68,11 @@ def test_bad_parameters_are_refused_422_naming_each_one(coordinator) -> None:
 
 def test_without_credentials_the_report_is_refused_401(db) -> None:
     assert ApiClient(None).get(PATH).status == 401
+
+
+def test_the_period_may_also_be_named_as_in_the_answer(coordinator, german_pledges) -> None:
+    answer = ApiClient(coordinator).get(PATH, {"period_from": "2026-04-01", "period_to": "2026-04-30"})
+    assert answer.status == 200, answer
+    assert (answer.json["period_from"], answer.json["period_to"]) == ("2026-04-01", "2026-04-30")
+    deu = next(row for row in answer.json["allies"] if row["code"] == "DEU")
+    assert deu["committed_eur"] == "140000.00"  # only the RED shells, committed on 1 April
