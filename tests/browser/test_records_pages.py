@@ -57,8 +57,11 @@ def test_a_filtered_table_exports_exactly_what_it_shows(page: Any) -> None:
     sign_in(page, "liaison-deu", PASSWORD)
     page.goto("/pledges/")
     # The filter refreshes the table in place (HTMX) and the address keeps the filter.
+    page.get_by_role("link", name="Available").click()  # sort, in place
+    page.wait_for_url("**/pledges/?*sort=available*")
     page.get_by_label("Donor").select_option("DEU")
     page.wait_for_url("**/pledges/?*donor=DEU*")
+    assert "sort=available" in page.url  # the filter kept the order
     assert page.get_by_test_id("count").inner_text().startswith("2 ")
     with page.expect_download() as download_info:
         page.locator('[data-export="csv"]').click()
@@ -66,7 +69,7 @@ def test_a_filtered_table_exports_exactly_what_it_shows(page: Any) -> None:
     assert download.suggested_filename.endswith(".csv")
     text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115 - read once, closed on exit
     rows = list(csv.reader(io.StringIO(text)))
-    assert [r[0] for r in rows[1:]] == ["DEU-0001", "DEU-0002"]
+    assert [r[0] for r in rows[1:]] == ["DEU-0002", "DEU-0001"]  # by availability, as shown
     assert SECRET not in text
 
 
@@ -83,5 +86,10 @@ def test_filters_sorting_and_pages_work_with_javascript_off(browser: Any, live_s
         assert SECRET in page.content()
         page.get_by_role("link", name="Available").click()
         assert "sort=available" in page.url and "donor=FRA" in page.url
+        # Filtering again keeps the order chosen.
+        page.get_by_label("Donor").select_option("DEU")
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url("**/pledges/?*donor=DEU*")
+        assert "sort=available" in page.url
     finally:
         context.close()
