@@ -2,17 +2,18 @@
 writes (:mod:`pledgeflow.interchange.exporter`, :mod:`pledgeflow.interchange.importer`).
 
 **Export.** When the record holds any training, the five lists are written: every skill; the capability
-packages that are active or named by an exported cohort or requirement; the courses the viewer may see that are
-active or named by an exported session; the sessions the viewer may see except cancelled ones; the cohorts
+packages that are active or named by an exported cohort or requirement; the courses the viewer may see that
+are active or named by an exported session; the sessions the viewer may see except cancelled ones; the cohorts
 except cancelled ones. A requirement names its ``package`` when its ``package_code`` is an exported package.
 
 **Import.** Skills and packages are reference data: *upserted* by code (a skill's prerequisites, a package's
-name, priority and need-by are updated when the document differs). Courses, sessions and cohorts are offers and
-needs with their own use cases: *created, never overwritten* (equal content is left unchanged, different content
-is refused naming each difference). Hosts must be nations the database knows; languages ISO 639-1 codes; a
-cohort's id must not be a requirement's reference. New courses and sessions are labelled AMBER with nobody on
-the releasable-to list (a scenario carries no labels, and an import never makes data more visible than its
-originator might want); new cohorts and packages belong to the recipient nation; new cohorts start planned.
+name, priority and need-by are updated when the document differs). Courses, sessions and cohorts are offers
+and needs with their own use cases: *created, never overwritten* (equal content is left unchanged, different
+content is refused naming each difference). Hosts must be nations the database knows; languages ISO 639-1
+codes; a cohort's id must not be a requirement's reference. New courses and sessions are labelled AMBER with
+nobody on the releasable-to list (a scenario carries no labels, and an import never makes data more visible
+than its originator might want); new cohorts and packages belong to the recipient nation; new cohorts start
+planned.
 """
 
 from __future__ import annotations
@@ -292,8 +293,8 @@ class TrainingImport:
             if Requirement.objects.filter(reference=code).exists():
                 plan.checks.error(
                     join(base, "id"),
-                    f"{code!r} is already a requirement's reference in the database; a cohort's id must differ "
-                    "from every requirement's",
+                    f"{code!r} is already a requirement's reference in the database; a cohort's id must "
+                    "differ from every requirement's",
                 )
             if self.recipient is None:
                 plan.checks.error(base, "the database has no recipient nation to own this cohort")
@@ -306,8 +307,9 @@ class TrainingImport:
         if diffs:
             self.plan.checks.error(
                 join(base, "id"),
-                f"{what} {code!r} already exists with different content ({'; '.join(diffs)}); an import never "
-                f"overwrites a {what}: change it through the training records (web or API), or give it a new id",
+                f"{what} {code!r} already exists with different content ({'; '.join(diffs)}); an import "
+                f"never overwrites a {what}: change it through the training records (web or API), or give it "
+                "a new id",
             )
         else:
             self.unchanged[kind] += 1
