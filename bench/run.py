@@ -195,8 +195,8 @@ def write_summary(results: dict[str, Any]) -> None:
             f"Measured {results['measured_at']} with `{results['command']}` on {m['cpus']} CPUs "
             f"(load average at start {m['load_average_at_start']}), Python {m['python']}.",
             "",
-            "| size | plan wall | plan CPU | solver | plan peak memory | objective | reference wall "
-            "| reference CPU | reference solver | reference peak memory | reference objective | equal "
+            "| size | plan wall | plan CPU | solver (wall) | plan peak memory | objective | reference wall "
+            "| reference CPU | reference solver (wall) | reference peak memory | reference objective | equal "
             "| speed-up (wall) | speed-up (CPU) |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
