@@ -12,13 +12,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from pledgeflow.accounts.permissions import can_confirm_receipt
+from pledgeflow.planning.choices import PlanRunStatus
+from pledgeflow.planning.selectors import list_allocations, list_runs
 from pledgeflow.pledges.choices import PledgeStatus
 from pledgeflow.pledges.selectors import visible_pledges
 from pledgeflow.requirements.choices import Priority, RequirementStatus
@@ -84,10 +87,33 @@ def requirements_by_priority(request: HttpRequest) -> HttpResponseBase:
     wanted = request.GET.get("priority")
     if wanted and wanted.isdigit():
         requirements = requirements.filter(priority=int(wanted))
+    columns = requirement_columns()
+    run = list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
+    if run is not None:
+        # Units the latest plan allocates to each requirement from the pledges the user may see: one
+        # subquery through the planning selector, so a page costs the same queries whatever its length.
+        allocated = (
+            list_allocations(user, run)
+            .filter(requirement=OuterRef("pk"))
+            .order_by()
+            .values("requirement")
+            .annotate(units=Sum("quantity"))
+            .values("units")
+        )
+        requirements = requirements.annotate(allocated=Coalesce(Subquery(allocated), 0))
+        columns.insert(
+            [c.key for c in columns].index("quantity") + 1,
+            Column(
+                "allocated",
+                _lazy("Allocated by plan run %(n)s") % {"n": run.number},
+                lambda r: r.allocated,
+                kind="int",
+            ),
+        )
     table = table_page(
         request,
         queryset=requirements,
-        columns=requirement_columns(),
+        columns=columns,
         default_sort="priority",
         caption=_("Approved requirements of the current list, most urgent first"),
         export_name="my-requirements",
