@@ -22,6 +22,8 @@ Semantics in a database that already holds records (docs/import-export.md):
   same content is left alone (so importing the same file twice changes nothing); one that exists with
   different content is refused, naming the differences, because those records change only through their own
   use cases (versions, milestones, approvals).
+- *Training* (skills, courses, sessions, cohorts, capability packages) follows the same two rules: skills and
+  packages are upserted, courses, sessions and cohorts only created (:mod:`pledgeflow.interchange.training`).
 - Families the catalogue does not know are created: with their curated name and capability area when
   pledgeflow knows the family (``pledgeflow.demo.catalogue``), otherwise in the capability area the caller
   names (``family_area``, ``pledgeflow import --family-area``); without one such a family is an error, since

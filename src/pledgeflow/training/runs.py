@@ -340,6 +340,8 @@ def store_run_training(run: Any) -> tuple[int, int]:
         sessions = dict(TrainingSession.objects.filter(code__in=session_codes).values_list("code", "pk"))
         rows = []
         for line in training.get("assignments", []):
+            if line["cohort"] not in cohorts or any(code not in sessions for code in line["sessions"]):
+                continue  # renamed while the run planned: the plan document still says what was planned
             completion = _dt.date.fromisoformat(line["completion"])
             for sequence, session in enumerate(line["sessions"], start=1):
                 rows.append(
@@ -359,6 +361,8 @@ def store_run_training(run: Any) -> tuple[int, int]:
         }
         readiness = []
         for line in plan.get("packages", []):
+            if line["id"] not in packages:
+                continue
             bottleneck = line.get("bottleneck") or {}
             kind, code = next(iter(bottleneck.items())) if bottleneck else ("", "")
             readiness.append(

@@ -304,7 +304,8 @@ class CohortIn(InputSchema):
 
 
 class CohortPatch(InputSchema):
-    """Changes to a planned cohort: only the fields sent change (``package: null`` leaves its package)."""
+    """Changes to a planned cohort: only the fields sent change (``"package": null`` takes it out of its
+    package)."""
 
     code: str | None = None
     name: str | None = None

@@ -37,7 +37,6 @@ from pledgeflow.core.services import (
     record_change,
     resolve_code,
     set_active,
-    snapshot,
 )
 from pledgeflow.nations.choices import NationKind
 from pledgeflow.nations.models import Nation
@@ -680,7 +679,7 @@ def _resolve_cohort_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_cohort_code(code: str, exclude_pk: int | None = None) -> None:
+def _check_cohort_code(code: str) -> None:
     """A cohort's code is distinct from every requirement reference: a plan names both in one namespace."""
     from pledgeflow.requirements.models import Requirement
 
@@ -1032,8 +1031,3 @@ def decline_training_proposal(
     with transaction.atomic():
         proposal = _proposal_for_decision(actor, proposal_id, expected_version)
         return _decide(actor, proposal, TrainingProposalStatus.DECLINED, reason)
-
-
-def session_snapshot(session: TrainingSession) -> dict[str, Any]:
-    """The session's values as the history keeps them (used by tests and the import)."""
-    return snapshot(session)
