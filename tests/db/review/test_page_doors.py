@@ -155,3 +155,24 @@ def test_a_pledge_form_without_the_version_it_was_based_on_does_not_overwrite_a_
     _signed_in(liaison_deu).post(f"/pledges/{green_deu.pk}/edit/", form)
     green_deu.refresh_from_db()
     assert green_deu.quantity == 250
+
+
+@pytest.mark.parametrize("role", ["liaison_deu", "recipient_officer", "training_coordinator", "viewer"])
+def test_only_coordinators_start_publish_and_lock_through_the_pages(
+    request: pytest.FixtureRequest, coordinator: Any, role: str
+) -> None:
+    from pledgeflow.planning.models import PlanRun
+
+    run = PlanRun.objects.create(number=1, created_by=coordinator, status="succeeded")
+    client = _signed_in(request.getfixturevalue(role))
+    for path in (
+        "/planning/runs/start/",
+        f"/planning/runs/{run.pk}/publish/",
+        f"/planning/runs/{run.pk}/allocations/1/lock/",
+        f"/planning/runs/{run.pk}/allocations/1/unlock/",
+    ):
+        response = client.post(path, {"quantity": "1", "reason": "x"})
+        assert response.status_code in (403, 404), (path, response.status_code)
+    assert PlanRun.objects.count() == 1
+    run.refresh_from_db()
+    assert not run.published

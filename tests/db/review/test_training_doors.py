@@ -225,3 +225,18 @@ def test_naming_a_hidden_course_for_a_new_session_answers_like_a_missing_course(
     assert hidden.status == missing.status, (hidden, missing)
     same_refusal(hidden, missing, "FRA-RED-COURSE", "NO-SUCH-COURSE")
     assert not TrainingSession.objects.filter(code="X-01").exists()
+
+
+def test_the_recipient_reads_its_cohorts_proposal_but_only_the_host_decides_it(
+    picture: Picture, coordinator: Any, recipient_officer: Any, liaison_fra: Any
+) -> None:
+    german = _proposal(picture, coordinator, session=picture.basic_session)
+    client = ApiClient(recipient_officer)
+    assert client.get(f"/training/proposals/{german.pk}").status == 200
+    for action in ("accept", "decline"):
+        answer = client.post(f"/training/proposals/{german.pk}/{action}", {})
+        assert answer.status == 403, (action, answer)
+    other_host = ApiClient(liaison_fra).post(f"/training/proposals/{german.pk}/accept", {})
+    assert other_host.status == 404, other_host
+    german.refresh_from_db()
+    assert german.status == "proposed"
