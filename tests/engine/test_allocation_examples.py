@@ -174,3 +174,12 @@ def test_costs_too_large_for_exact_64_bit_planning_are_refused_with_advice() -> 
     )
     with pytest.raises(PlanError, match=r"policy\.unmet_penalty"):
         allocate(scenario)
+
+
+def test_progress_is_reported_from_zero_to_one_in_order() -> None:
+    seen: list[tuple[float, str]] = []
+    allocate(leopards_and_shells(), lambda fraction, message: seen.append((fraction, message)))
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert all(message for _, message in seen)
