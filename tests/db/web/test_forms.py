@@ -226,3 +226,41 @@ def test_a_receipt_redirect_never_leaves_the_site(record, client_for):
         },
     )
     assert done.status_code == 302 and not done["Location"].startswith("https://evil")
+
+
+def test_a_slip_keeps_the_old_date_on_the_timeline(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    old = german.available
+    new = old + _dt.timedelta(days=21)
+    response = client.post(
+        f"/pledges/{german.pk}/slip/", {"version": german.version, "new_date": new.isoformat()}
+    )
+    assert response.status_code == 302
+    german.refresh_from_db()
+    assert german.available == new
+    slips = [s for s in client.get(f"/pledges/{german.pk}/").context["timeline"] if s["kind"] == "slipped"]
+    assert [(s["old_date"], s["new_date"]) for s in slips] == [(old, new)]
+
+
+def test_a_slip_to_the_same_date_is_refused_beside_the_date(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    response = client.post(
+        f"/pledges/{german.pk}/slip/", {"version": german.version, "new_date": german.available.isoformat()}
+    )
+    assert response.status_code == 422
+    assert "already available on" in " ".join(response.context["form"].errors["new_date"])
+
+
+def test_the_recipient_declines_an_offer_and_a_donor_cannot(record, client_for):
+    offer = record["french_green"]
+    assert (
+        client_for(factories.donor_liaison("FRA")).get(f"/pledges/{offer.pk}/").context["can_decline"]
+        is False
+    )
+    client = client_for(factories.recipient_officer("UKR"))
+    assert client.get(f"/pledges/{offer.pk}/").context["can_decline"] is True
+    client.post(f"/pledges/{offer.pk}/decline/", {"version": offer.version, "note": "Calibre not in service"})
+    offer.refresh_from_db()
+    assert offer.status == PledgeStatus.DECLINED
