@@ -76,7 +76,11 @@ def _merge(supply_amount: IntArray, demand_amount: IntArray) -> tuple[IntArray, 
     amount = np.diff(breaks, prepend=0)
     si = np.searchsorted(cs, breaks, side="left")
     di = np.searchsorted(cd, breaks, side="left")
-    return si.astype(np.int64), di.astype(np.int64), amount.astype(np.int64)
+    return (
+        si.astype(np.int64, copy=False),
+        di.astype(np.int64, copy=False),
+        amount.astype(np.int64, copy=False),
+    )
 
 
 def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
@@ -190,11 +194,11 @@ def solve_compact(a: Arrays, progress: Progress | None = None) -> FlowSolution:
         (base_r + reqs, base_f + a.r_family[reqs], a.r_rem[reqs], -a.r_weight[reqs] * a.unmet_penalty,
          a.r_family[reqs]),
     ]  # fmt: skip
-    tails = np.concatenate([k[0] for k in kinds]).astype(np.int64)
-    heads = np.concatenate([k[1] for k in kinds]).astype(np.int64)
-    caps = np.concatenate([k[2] for k in kinds]).astype(np.int64)
-    costs = np.concatenate([k[3] for k in kinds]).astype(np.int64)
-    fams = np.concatenate([k[4] for k in kinds]).astype(np.int64)
+    tails = np.concatenate([k[0] for k in kinds]).astype(np.int64, copy=False)
+    heads = np.concatenate([k[1] for k in kinds]).astype(np.int64, copy=False)
+    caps = np.concatenate([k[2] for k in kinds]).astype(np.int64, copy=False)
+    costs = np.concatenate([k[3] for k in kinds]).astype(np.int64, copy=False)
+    fams = np.concatenate([k[4] for k in kinds]).astype(np.int64, copy=False)
     kind_of_arc = np.repeat(np.arange(len(kinds)), [len(k[0]) for k in kinds])
 
     supply = np.zeros(n_nodes, dtype=np.int64)
