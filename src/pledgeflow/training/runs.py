@@ -19,7 +19,7 @@ The planning context calls three functions (docs/training.md, "Plan runs"):
   as held plus those of the sessions accepted for it (the host has seated it). A cohort whose every needed
   skill is thus held or accepted is *booked* and left out (the notes say so).
 - *Sessions*: the scheduled sessions of active courses that start on or after the plan's start, with seats
-  left after the accepted proposals. A session with fewer seats left than its course has enters under a
+  left after the accepted proposals of planned cohorts. A session with fewer seats left than its course has enters under a
   course of its own, ``<course>@<session>``, with the seats left (the format keeps seats per course).
 - *Courses*: the active courses.
 """
@@ -200,8 +200,11 @@ def training_section(start: _dt.date, requirement_ids: list[str] | None = None) 
 
     accepted: dict[int, list[tuple[int, str, _dt.date, _dt.date]]] = defaultdict(list)
     booked_seats: dict[int, int] = defaultdict(int)
+    # Seats booked for a cohort since cancelled (or recorded trained) are free again.
     for cohort_id, session_id, seats, skill, session_start, duration in TrainingProposal.objects.filter(
-        status=TrainingProposalStatus.ACCEPTED, session__status=SessionStatus.SCHEDULED
+        status=TrainingProposalStatus.ACCEPTED,
+        session__status=SessionStatus.SCHEDULED,
+        cohort__status=CohortStatus.PLANNED,
     ).values_list(
         "cohort_id",
         "session_id",
