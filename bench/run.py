@@ -164,7 +164,16 @@ def main(argv: list[str] | None = None) -> int:
         training = importlib.import_module("bench.training_bench")
         results["training"] = training.run(RESULTS)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    latest = RESULTS / "latest.json"
+    if args.only is not None and latest.exists():
+        # One benchmark only: keep the other one's last results beside it.
+        other_keys = {
+            "allocation": ("training",),
+            "training": ("allocation", "ratio_100k_to_20k_wall", "ratio_100k_to_20k_cpu"),
+        }[args.only]
+        kept = json.loads(latest.read_text(encoding="utf-8"))
+        results.update({key: kept[key] for key in other_keys if key in kept})
+    latest.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if "allocation" in results:
         write_summary(results)
     print(f"results: {RESULTS / 'latest.json'}")
