@@ -49,10 +49,16 @@ class BenchAllocation:
     unmet: dict[str, int] = field(default_factory=dict)
 
 
-def generate(cohorts: int, sessions: int, seed: int = SEED) -> tuple[Scenario, BenchAllocation]:
-    """A seeded training scenario with ``cohorts`` cohorts and ``sessions`` sessions, and its allocation."""
-    rng = random.Random(f"{seed}-{cohorts}-{sessions}")
-    skills = _skills(rng, max(6, sessions // 12))
+def generate(
+    cohorts: int, sessions: int, seed: int = SEED, skills_count: int | None = None
+) -> tuple[Scenario, BenchAllocation]:
+    """A seeded training scenario with ``cohorts`` cohorts and ``sessions`` sessions, and its allocation.
+
+    ``skills_count`` defaults to one skill per twelve sessions (at least six); fewer skills make larger
+    components, where more cohorts compete for the same sessions.
+    """
+    rng = random.Random(f"{seed}-{cohorts}-{sessions}" + ("" if skills_count is None else f"-{skills_count}"))
+    skills = _skills(rng, skills_count if skills_count is not None else max(6, sessions // 12))
     courses: list[Course] = []
     for skill in skills:
         # Most skills are taught in two or three of the languages, by one host each.

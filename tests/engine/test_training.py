@@ -335,13 +335,14 @@ def test_unrelated_prerequisites_that_can_only_overlap_leave_the_cohort_out() ->
 def forced_search(chain_limit: int) -> Iterator[None]:
     """Send every component to the solver (no shortcut), modelling cohorts with up to ``chain_limit`` chains
     by one literal per chain and the others by one literal per session."""
-    saved = _training_solve.CHAIN_LIMIT, training._uncontended
+    saved = _training_solve.CHAIN_LIMIT, _training_solve.CHAIN_GROWTH_LIMIT, training._uncontended
     _training_solve.CHAIN_LIMIT = chain_limit
+    _training_solve.CHAIN_GROWTH_LIMIT = float("inf")
     training._uncontended = lambda *_args: False  # type: ignore[assignment]
     try:
         yield
     finally:
-        _training_solve.CHAIN_LIMIT, training._uncontended = saved  # type: ignore[assignment]
+        _training_solve.CHAIN_LIMIT, _training_solve.CHAIN_GROWTH_LIMIT, training._uncontended = saved  # type: ignore[assignment]
 
 
 @pytest.mark.parametrize("chain_limit", [0, 400], ids=["per-session model", "per-chain model"])
