@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 
 from pledgeflow.accounts.permissions import can_see_labelled, is_coordinator, is_signed_in, require
@@ -262,35 +262,84 @@ def parse_burden_query(
     return BurdenQuery(start, end, baseline, tuple(sorted(codes)))
 
 
-def _in_period(milestone: str, query: BurdenQuery) -> Q:
-    """Pledges whose ``milestone`` entry falls in the period (no condition for an open period)."""
+#: A pledge's value counts in one of these two figures (a delivered pledge counts in both).
+COMMITTED, DELIVERED = "committed", "delivered"
+
+
+def _visible_flag(viewer: Any, prefix: str) -> Any:
+    """An SQL expression: may ``viewer`` see the pledge (one query serves the totals and the rows)."""
+    condition = pledge_visibility_q(viewer, prefix=prefix)
+    if not condition:  # coordinators: everything is visible
+        return Value(True)
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _grouped_values(viewer: Any, query: BurdenQuery) -> list[tuple[str, int, str, bool, int, int]]:
+    """``(donor, item, figure, visible, pledges, units)`` of the pledges counted in the period: one query.
+
+    A bounded period reads the milestone log: the pledges whose *committed* (for the committed figure) or
+    *handed over* (for the delivered figure) milestone falls in it, through the log's (milestone, day) index.
+    Each pledge reaches each milestone once (the state machine has no way back), so it is counted once. An
+    open period counts by status alone, as the pledge totals do.
+    """
     if query.period_from is None and query.period_to is None:
-        return Q()
-    entries = PledgeMilestone.objects.filter(pledge=OuterRef("pk"), milestone=milestone)
+        rows = (
+            Pledge.objects.filter(status__in=COMMITTED_STATUSES)
+            .order_by()
+            .annotate(visible=_visible_flag(viewer, ""))
+            .values_list("donor", "item", "status", "visible")
+            .annotate(n=Count("id"), units=Sum("quantity"))
+        )
+        out = []
+        for donor, item, status, visible, n, units in rows:
+            out.append((donor, item, COMMITTED, bool(visible), n, units or 0))
+            if status in DELIVERED_STATUSES:
+                out.append((donor, item, DELIVERED, bool(visible), n, units or 0))
+        return out
+    entries = PledgeMilestone.objects.filter(
+        Q(milestone=MilestoneKind.COMMITTED, pledge__status__in=COMMITTED_STATUSES)
+        | Q(milestone=MilestoneKind.HANDED_OVER, pledge__status__in=DELIVERED_STATUSES)
+    )
     if query.period_from is not None:
         entries = entries.filter(on__gte=query.period_from)
     if query.period_to is not None:
         entries = entries.filter(on__lte=query.period_to)
-    # EXISTS, not a join: a pledge is counted once even if its log were to hold the milestone twice.
-    return Q(Exists(entries))
+    rows = (
+        entries.order_by()
+        .annotate(visible=_visible_flag(viewer, "pledge__"))
+        .values_list("pledge__donor", "pledge__item", "milestone", "visible")
+        .annotate(n=Count("pledge_id"), units=Sum("pledge__quantity"))
+    )
+    return [
+        (
+            donor,
+            item,
+            COMMITTED if kind == MilestoneKind.COMMITTED else DELIVERED,
+            bool(visible),
+            n,
+            units or 0,
+        )
+        for donor, item, kind, visible, n, units in rows
+    ]
 
 
-def _value_rows(pledges: QuerySet[Pledge], by_donor: bool) -> list[dict[str, Any]]:
-    keys = ["donor", "item"] if by_donor else ["item"]
-    return list(pledges.order_by().values(*keys).annotate(n=Count("id"), units=Sum("quantity")))
-
-
-def _price(
-    rows: Iterable[Mapping[str, Any]], unit_values: Mapping[int, Decimal], by_donor: bool
-) -> dict[str | None, tuple[int, Decimal]]:
-    """Pledge counts and values per donor (or under ``None`` for all donors), priced exactly."""
-    totals: dict[str | None, list[Any]] = {}
-    for row in rows:
-        key = row["donor"] if by_donor else None
-        entry = totals.setdefault(key, [0, Decimal("0")])
-        entry[0] += row["n"]
-        entry[1] += unit_values.get(row["item"], Decimal("0")) * (row["units"] or 0)
-    return {key: (n, value.quantize(CENT)) for key, (n, value) in totals.items()}
+def _priced(
+    rows: Iterable[tuple[str, int, str, bool, int, int]], unit_values: Mapping[int, Decimal]
+) -> tuple[dict[str, Decimal], dict[tuple[str, str], tuple[int, Decimal]]]:
+    """All-donors value per figure (every pledge), and per (donor, figure) the visible pledges and value."""
+    totals = {COMMITTED: Decimal("0"), DELIVERED: Decimal("0")}
+    by_donor: dict[tuple[str, str], list[Any]] = {}
+    for donor, item, figure, visible, n, units in rows:
+        value = unit_values.get(item, Decimal("0")) * units
+        totals[figure] += value
+        if visible:
+            entry = by_donor.setdefault((donor, figure), [0, Decimal("0")])
+            entry[0] += n
+            entry[1] += value
+    return (
+        {figure: value.quantize(CENT) for figure, value in totals.items()},
+        {key: (n, value.quantize(CENT)) for key, (n, value) in by_donor.items()},
+    )
 
 
 def burden_sharing(
@@ -302,37 +351,19 @@ def burden_sharing(
     Every ally has a row; a partner or organisation has one when it has value in the period that the viewer
     may see, or when it is named in ``always_list`` (the donor view shows its own nation even at zero).
 
-    Eight queries whatever the number of pledges: nations, the committed and delivered values grouped by item
-    for all donors and by donor and item for the visible pledges, the items' unit values, and the training
-    seats (all hosts, and by host as the viewer may see them).
+    Five queries whatever the number of pledges: the committed and delivered units grouped by donor, item
+    and whether the viewer may see them (one query serves the all-donors totals and the rows), the items'
+    unit values, the training seats (all hosts, and by host as the viewer may see them), and the nations.
     """
     require(is_signed_in(viewer), "Sign in to read the burden-sharing report.")
     query = query or parse_burden_query()
-    committed = Pledge.objects.filter(status__in=COMMITTED_STATUSES).filter(
-        _in_period(MilestoneKind.COMMITTED, query)
+    rows = _grouped_values(viewer, query)
+    unit_values = dict(
+        Item.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "unit_value_eur")
     )
-    delivered = Pledge.objects.filter(status__in=DELIVERED_STATUSES).filter(
-        _in_period(MilestoneKind.HANDED_OVER, query)
-    )
-    visible = pledge_visibility_q(viewer)
-    grouped = {
-        "committed_all": _value_rows(committed, by_donor=False),
-        "delivered_all": _value_rows(delivered, by_donor=False),
-        "committed": _value_rows(committed.filter(visible), by_donor=True),
-        "delivered": _value_rows(delivered.filter(visible), by_donor=True),
-    }
-    item_ids = {row["item"] for rows in grouped.values() for row in rows}
-    unit_values = dict(Item.objects.filter(pk__in=item_ids).values_list("pk", "unit_value_eur"))
-    committed_all = _price(grouped["committed_all"], unit_values, by_donor=False).get(
-        None, (0, Decimal("0.00"))
-    )
-    delivered_all = _price(grouped["delivered_all"], unit_values, by_donor=False).get(
-        None, (0, Decimal("0.00"))
-    )
-    committed_by = _price(grouped["committed"], unit_values, by_donor=True)
+    all_donors, by_donor = _priced(rows, unit_values)
     training = training_contribution(viewer, date_from=query.period_from, date_to=query.period_to)
     training_by = {host.host: host.value_eur for host in training.by_host}
-    delivered_by = _price(grouped["delivered"], unit_values, by_donor=True)
 
     nations = list(
         Nation.objects.exclude(kind=NationKind.RECIPIENT)
@@ -354,8 +385,8 @@ def burden_sharing(
     zero = (0, Decimal("0.00"))
     for nation in nations:
         code = nation["code"]
-        c_n, c_value = committed_by.get(code, zero)
-        d_n, d_value = delivered_by.get(code, zero)
+        c_n, c_value = by_donor.get((code, COMMITTED), zero)
+        d_n, d_value = by_donor.get((code, DELIVERED), zero)
         t_value = training_by.get(code, Decimal("0.00"))
         is_ally = nation["kind"] == NationKind.ALLY
         if not is_ally and c_n == 0 and d_n == 0 and not t_value and code not in listed:
@@ -393,8 +424,8 @@ def burden_sharing(
         allies=tuple(allies),
         others=tuple(others),
         participating_gdp_usd_bn=participating_gdp,
-        all_committed_eur=committed_all[1] + training.all_hosts.value_eur,
-        all_delivered_eur=delivered_all[1],
+        all_committed_eur=all_donors[COMMITTED] + training.all_hosts.value_eur,
+        all_delivered_eur=all_donors[DELIVERED],
         viewer_sees_everything=is_coordinator(viewer),
         rows_committed_eur=sum((row.committed_eur for row in rows), Decimal("0.00")),
         rows_delivered_eur=sum((row.delivered_eur for row in rows), Decimal("0.00")),
