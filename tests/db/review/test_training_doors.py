@@ -156,7 +156,7 @@ def test_another_hosts_liaison_cannot_change_its_courses(picture: Picture, liais
 @pytest.mark.xfail(
     strict=True,
     reason="docs/roles.md gives donor liaisons read-only access to courses and sessions, but "
-    "training/services.py:128 can_manage_course lets the host nation's liaison create and change them",
+    "training/services.py:127 can_manage_course lets the host nation's liaison create and change them",
 )
 def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(
     picture: Picture, liaison_deu: Any
@@ -170,7 +170,7 @@ def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(
 @pytest.mark.xfail(
     strict=True,
     reason="docs/roles.md gives recipient officers read-only access to cohorts, but "
-    "training/services.py:136 can_manage_cohort lets them create and change the recipient's cohorts",
+    "training/services.py:135 can_manage_cohort lets them create and change the recipient's cohorts",
 )
 def test_a_recipient_officer_changes_no_cohort_as_roles_md_says(
     picture: Picture, recipient_officer: Any
