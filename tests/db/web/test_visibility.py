@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -127,3 +128,25 @@ def test_navigation_shows_each_role_its_areas(record, client_for, coordinator):
     assert "Viewer / analyst" in viewer_nav
     donor_page = client_for(factories.donor_liaison("DEU")).get("/pledges/").content.decode()
     assert "DEU" in donor_page  # the nation the user acts for is always shown
+
+
+def test_a_hidden_record_reads_exactly_like_a_missing_one(record, client_for):
+    client = client_for(factories.viewer())
+    hidden = client.get(f"/pledges/{record['french_red'].pk}/")
+    missing = client.get("/pledges/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert "Not found" in hidden.content.decode()
+    assert _page(hidden, str(record["french_red"].pk)) == _page(missing, "999999")
+
+
+def _page(response: Any, key: str) -> str:
+    """The page's text with the record's key and the (per-request) CSRF tokens blanked out."""
+    text = response.content.decode().replace(key, "X")
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1-", text)
+
+
+def test_a_refusal_says_why_in_the_page_layout(record, client_for):
+    response = client_for(factories.viewer()).get("/requirements/new/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Not allowed" in body and "manage requirements" in body and 'data-testid="who"' in body
