@@ -7,6 +7,9 @@
 - ``PLEDGEFLOW_ALLOWED_HOSTS``: comma-separated host names the server answers to (default
   ``127.0.0.1,localhost``).
 - ``PLEDGEFLOW_DEBUG``: ``1`` shows Django's debug pages; never in production (default ``0``).
+- ``PLEDGEFLOW_HTTPS``: ``1`` when users reach pledgeflow over HTTPS through a TLS-terminating proxy that sets
+  ``X-Forwarded-Proto``: cookies are then sent over HTTPS only and browsers are told to keep to HTTPS
+  (default ``0``, as for the demo on http://127.0.0.1).
 
 Nothing here connects to anything.
 """
@@ -34,6 +37,7 @@ class Config:
     secret_key: str
     allowed_hosts: tuple[str, ...]
     debug: bool
+    https: bool = False
 
     @property
     def secret_key_is_placeholder(self) -> bool:
@@ -59,5 +63,10 @@ def load(environ: dict[str, str] | None = None) -> Config:
         database_url=database_url,
         secret_key=env.get("PLEDGEFLOW_SECRET_KEY") or INSECURE_PLACEHOLDER_KEY,
         allowed_hosts=hosts,
-        debug=env.get("PLEDGEFLOW_DEBUG", "0") in {"1", "true", "yes"},
+        debug=_flag(env.get("PLEDGEFLOW_DEBUG", "0")),
+        https=_flag(env.get("PLEDGEFLOW_HTTPS", "0")),
     )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
