@@ -29,6 +29,7 @@ def visit(page: Any, url: str, shot: str | None) -> None:
 def test_main_pages_have_no_serious_accessibility_violations(page: Any) -> None:
     record = make_record(users=("cell", "officer-ukr"))
     page.set_viewport_size({"width": 1366, "height": 900})
+    visit(page, "/accounts/sign-in/", None)
     sign_in(page, "cell", PASSWORD)
     visit(page, "/", "overview")
     visit(page, "/requirements/?list_version=all", "requirements")
