@@ -238,6 +238,7 @@ class TrainingImport:
             if existing is not None:
                 self._same("course", base, code, self.course_content(existing), wanted, "courses")
                 continue
+            self._claims(base, code, wanted["host"], "course")
             probe = Course(
                 code=code,
                 name=code,
@@ -252,6 +253,10 @@ class TrainingImport:
                 keys = {k: k for k in ("duration_days", "seats", "cost_per_seat_eur")}
                 plan.checks.django(base, exc, keys)
             self.new_courses.append((i, e))
+        hosts = {code: c.host_id for code, c in self.courses.items()}
+        hosts.update(
+            {e["id"]: e["host"] for _i, e in _entries(doc, "courses") if _text(e, "id") and _text(e, "host")}
+        )
         for i, e in _entries(doc, "sessions"):
             base = entry("sessions", i)
             code = _text(e, "id")
@@ -264,6 +269,7 @@ class TrainingImport:
                 current = {"course": existing.course.code, "start": existing.start}
                 self._same("session", base, code, current, wanted, "sessions")
                 continue
+            self._claims(base, code, hosts.get(wanted["course"] or ""), "session")
             self.new_sessions.append((i, e))
         for i, e in _entries(doc, "cohorts"):
             base = entry("cohorts", i)
@@ -299,6 +305,17 @@ class TrainingImport:
             if self.recipient is None:
                 plan.checks.error(base, "the database has no recipient nation to own this cohort")
             self.new_cohorts.append((i, e))
+
+    def _claims(self, base: str, code: str, host: str | None, what: str) -> None:
+        """A new course's or session's code that claims a nation (``DEU-...``) must be its host's."""
+        from pledgeflow.training.services import check_host_code
+
+        if host is None or host not in self.plan.nations:
+            return  # an unknown host is reported where it is named
+        try:
+            check_host_code(code, host, what)
+        except DjangoValidationError as exc:
+            self.plan.checks.django(base, exc, {"code": "id"})
 
     def _same(
         self, what: str, base: str, code: str, current: dict[str, Any], wanted: dict[str, Any], kind: str

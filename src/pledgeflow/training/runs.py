@@ -19,8 +19,9 @@ The planning context calls three functions (docs/training.md, "Plan runs"):
   as held plus those of the sessions accepted for it (the host has seated it). A cohort whose every needed
   skill is thus held or accepted is *booked* and left out (the notes say so).
 - *Sessions*: the scheduled sessions of active courses that start on or after the plan's start, with seats
-  left after the accepted proposals of planned cohorts. A session with fewer seats left than its course has enters under a
-  course of its own, ``<course>@<session>``, with the seats left (the format keeps seats per course).
+  left after the accepted proposals of planned cohorts. A session with fewer seats left than its course has
+  enters under a course of its own, ``<course>@<session>``, with the seats left (the format keeps seats per
+  course).
 - *Courses*: the active courses.
 """
 
@@ -61,7 +62,8 @@ __all__ = [
     "training_section",
 ]
 
-#: Separates a course's code from a session's in the course a session with fewer seats left enters under.
+#: Separates a course's code from a session's in the course a session with fewer seats left enters under;
+#: record codes never contain it, so such an id never collides with a real course's.
 SESSION_COURSE_SEPARATOR = "@"
 
 

@@ -238,22 +238,42 @@ def _resolve_checked(
     raise ValidationError(errors)
 
 
-def _check_host_code(actor: Any, code: Any, host_code: str, what: str) -> None:
-    """A host liaison's course and session codes start with its nation's code (``DEU-...``).
+def nation_prefix(code: str) -> str | None:
+    """The nation a code claims by its prefix (``DEU`` for ``DEU-PATRIOT-OPS``), if it names one."""
+    head, dash, _rest = code.partition("-")
+    if not dash or len(head) != 3 or not head.isupper():
+        return None
+    return head if Nation.objects.filter(code=head).exists() else None
 
-    So a "code already in use" refusal can only ever be about the liaison's own records, and never reveals
-    another host's hidden course or session. Training coordinators and coordinators see every record and may
-    give any code.
+
+def check_host_code(code: Any, host_code: str, what: str, *, liaison: bool = False) -> None:
+    """A course or session code that starts with a nation's code (``DEU-...``) belongs to that host's course.
+
+    A host liaison's codes always start with its own nation's code. Together the two rules mean a "code
+    already in use" refusal can only ever be about the liaison's own records, so choosing a code never reveals
+    another host's hidden course or session. Others may give any code that claims no other nation (``C1``).
     """
-    if can_manage_training(actor) or not isinstance(code, str):
+    if not isinstance(code, str):
         return
-    if not code.startswith(f"{host_code}-"):
+    if liaison and not code.startswith(f"{host_code}-"):
         raise ValidationError(
             {
                 "code": f"A {what} code starts with the host nation's code, e.g. {host_code}-PATRIOT-OPS; "
                 f"got {code!r}."
             }
         )
+    claimed = nation_prefix(code)
+    if claimed is not None and claimed != host_code:
+        raise ValidationError(
+            {
+                "code": f"{code!r} starts with {claimed}'s code, but this {what} is hosted by {host_code}: "
+                f"start it with {host_code}- or with no nation's code."
+            }
+        )
+
+
+def _check_host_code(actor: Any, code: Any, host_code: str, what: str) -> None:
+    check_host_code(code, host_code, what, liaison=not can_manage_training(actor))
 
 
 def _check_version(record: Any, expected_version: int, entity: str) -> None:
@@ -486,14 +506,28 @@ def update_course(
     require(can_manage_course(actor, current.host_id), _course_denied(actor, current.host_id))
     _check_version(current, expected_version, "Course")
     _refuse_unknown(changes, COURSE_FIELDS, "course")
-    if "code" in changes and changes["code"] != current.code:
-        _check_host_code(actor, changes["code"], current.host_id, "course")
     values = _resolve_checked(current, dict(changes), _resolve_course_values, changes)
+    if "code" in changes and changes["code"] != current.code:
+        target_host = values["host"].code if "host" in values else current.host_id
+        _check_host_code(actor, changes["code"], target_host, "course")
     if "host" in values and values["host"].code != current.host_id:
         require(
             can_manage_training(actor),
             "Only training coordinators and coordinators move a course to another host nation.",
         )
+        check_host_code(values.get("code", current.code), values["host"].code, "course")
+        clashing = [
+            code
+            for code in current.sessions.values_list("code", flat=True)
+            if nation_prefix(code) not in (None, values["host"].code)
+        ]
+        if clashing:
+            raise ValidationError(
+                {
+                    "host": f"Sessions {', '.join(sorted(clashing)[:5])} carry {current.host_id}'s code; a "
+                    "course moves to another host only with sessions whose codes claim no other nation."
+                }
+            )
     label = values.get("sharing_label", current.sharing_label)
     releasable = values["releasable_to"] if "releasable_to" in values else list(current.releasable_to.all())
     host_code = values["host"].code if "host" in values else current.host_id

@@ -307,3 +307,32 @@ def test_the_recipient_reads_its_cohorts_proposals_only_in_sessions_it_may_see(
     visible = selectors.list_training_proposals(recipient_officer)
 
     assert [p.session.code for p in visible] == ["DEU-AD-BASIC-01"]
+
+
+def test_a_code_claiming_another_nation_is_refused_even_to_a_training_coordinator(
+    picture: t.Picture, training_coordinator: Any
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.create_course(training_coordinator, **course_body("FRA", code="DEU-FRENCH-COURSE"))
+    assert "starts with DEU's code, but this course is hosted by FRA" in caught.value.message_dict["code"][0]
+    assert services.create_course(training_coordinator, **course_body("FRA", code="C-42")).code == "C-42"
+    with pytest.raises(ValidationError, match="hosted by DEU"):
+        services.create_session(
+            training_coordinator, code="FRA-S-1", course="DEU-AD-BASIC", start=dt.date(2027, 4, 5)
+        )
+
+
+def test_a_course_moves_to_another_host_only_with_codes_that_fit(
+    picture: t.Picture, training_coordinator: Any
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.update_course(training_coordinator, picture.basic_course, {"host": "POL"}, 1)
+    assert "code" in caught.value.message_dict
+    with pytest.raises(ValidationError) as sessions:
+        services.update_course(
+            training_coordinator, picture.basic_course, {"host": "POL", "code": "POL-X"}, 1
+        )
+    assert "DEU-AD-BASIC-01" in sessions.value.message_dict["host"][0]
+    lonely = t.course("DEU-LONELY", picture.basic, "DEU")
+    moved = services.update_course(training_coordinator, lonely, {"host": "POL", "code": "POL-LONELY"}, 1)
+    assert (moved.host_id, moved.code) == ("POL", "POL-LONELY")
