@@ -255,6 +255,7 @@ class PledgeImport:
     def check(self, doc: dict[str, Any]) -> None:
         """Check each pledge entry against the record."""
         from pledgeflow.pledges.models import Pledge
+        from pledgeflow.pledges.services import claimed_nation
 
         plan = self.plan
         for i, e in enumerate(doc.get("pledges") if isinstance(doc.get("pledges"), list) else []):
@@ -310,6 +311,17 @@ class PledgeImport:
                 else:
                     self.unchanged += 1
                 continue
+            # A new id naming another nation (DEU-7777 on a French pledge) would let that nation's liaison
+            # learn of the pledge from "reference already in use"; the services refuse it the same way.
+            claimed = claimed_nation(reference, plan.nations)
+            if claimed is not None and wanted["donor"] in plan.nations and claimed != wanted["donor"]:
+                donor = wanted["donor"]
+                plan.checks.error(
+                    join(base, "id"),
+                    f"pledge id {reference!r} starts with {claimed}'s code, but the pledge's donor is "
+                    f"{donor}: a pledge's id names its own donor or no nation; use {donor}-... (e.g. "
+                    f"{donor}-0007) or an id that names no nation (e.g. P1)",
+                )
             # The pledge model's own rules (a donor that gives, an active item and origin), on the records
             # that exist already; items and locations new in this document are active.
             probe = Pledge(

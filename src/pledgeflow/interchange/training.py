@@ -313,7 +313,7 @@ class TrainingImport:
         if host is None or host not in self.plan.nations:
             return  # an unknown host is reported where it is named
         try:
-            check_host_code(code, host, what)
+            check_host_code(code, host, what, nations=self.plan.nations)
         except DjangoValidationError as exc:
             self.plan.checks.django(base, exc, {"code": "id"})
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -238,15 +238,21 @@ def _resolve_checked(
     raise ValidationError(errors)
 
 
-def nation_prefix(code: str) -> str | None:
-    """The nation a code claims by its prefix (``DEU`` for ``DEU-PATRIOT-OPS``), if it names one."""
+def nation_prefix(code: str, nations: Container[str] | None = None) -> str | None:
+    """The nation a code claims by its prefix (``DEU`` for ``DEU-PATRIOT-OPS``), if it names one.
+
+    ``nations`` are the known nation codes when the caller has them (an import), saving a query.
+    """
     head, dash, _rest = code.partition("-")
     if not dash or len(head) != 3 or not head.isupper():
         return None
-    return head if Nation.objects.filter(code=head).exists() else None
+    known = head in nations if nations is not None else Nation.objects.filter(code=head).exists()
+    return head if known else None
 
 
-def check_host_code(code: Any, host_code: str, what: str, *, liaison: bool = False) -> None:
+def check_host_code(
+    code: Any, host_code: str, what: str, *, liaison: bool = False, nations: Container[str] | None = None
+) -> None:
     """A course or session code that starts with a nation's code (``DEU-...``) belongs to that host's course.
 
     A host liaison's codes always start with its own nation's code. Together the two rules mean a "code
@@ -262,7 +268,7 @@ def check_host_code(code: Any, host_code: str, what: str, *, liaison: bool = Fal
                 f"got {code!r}."
             }
         )
-    claimed = nation_prefix(code)
+    claimed = nation_prefix(code, nations)
     if claimed is not None and claimed != host_code:
         raise ValidationError(
             {
