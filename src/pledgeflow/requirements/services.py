@@ -8,6 +8,12 @@ Who may do what (docs/records.md):
   which approves every submitted requirement on it);
 - everyone else reads (through :mod:`pledgeflow.requirements.selectors`).
 
+Order of checks in every use case on an existing requirement, as for pledges, so that no refusal reveals more
+than the user may see: the requirement must be visible to the actor (else :class:`NotFound`, worded as for one
+that does not exist: a draft is hidden from all but its officers and the coordinators); then the actor must
+be allowed the action (else ``PermissionDenied``); then the version must be current (else
+:class:`StaleVersion`); then the values must be valid (else ``ValidationError`` naming each field).
+
 A requirement on an approved version keeps what it asks for: only its lifecycle moves (closed when met,
 cancelled when the need lapses). Changes go on the next version, started with :func:`start_next_version`.
 Nothing is deleted.
@@ -25,7 +31,13 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from pledgeflow.accounts.choices import Role
-from pledgeflow.accounts.permissions import can_manage_requirements, is_coordinator, is_signed_in, require
+from pledgeflow.accounts.permissions import (
+    can_manage_requirements,
+    can_read_requirements,
+    is_coordinator,
+    is_signed_in,
+    require,
+)
 from pledgeflow.catalogue.models import CapabilityArea, Family, Item
 from pledgeflow.core.choices import ChangeAction
 from pledgeflow.core.errors import (
@@ -246,6 +258,9 @@ def approve_version(actor: Any, list_version: PriorityListVersion, *, note: str 
     It becomes the current version. Coordinators only (the recipient's consent is its submission). Refused
     while any requirement on it is still a draft, naming them: submit or cancel them first.
     """
+    if not can_read_requirements(actor):
+        # Versions are visible to everyone signed in; to anyone else none exists, whatever the refusal.
+        raise NotFound("List version", list_version.pk)
     require(is_coordinator(actor), _APPROVE_DENIED)
     version = lock_for_update(PriorityListVersion, list_version.pk)
     if version.status != VersionStatus.DRAFT:
@@ -444,10 +459,19 @@ def create_requirement(
     return requirement
 
 
-def _locked_current(actor: Any, requirement: Requirement, expected_version: int) -> Requirement:
-    """Lock the row, refuse it as not found when invisible, and refuse a stale version."""
-    current = lock_for_update(Requirement, requirement.pk)
+def _locked_current(
+    actor: Any, requirement: Requirement, expected_version: int, allowed: bool, denied: str
+) -> Requirement:
+    """Lock the row and check, in this order, so that no refusal reveals more than the actor may see: the
+    requirement is visible (else NotFound, as for one that does not exist), the actor may do this
+    (``allowed``, else PermissionDenied with ``denied``), and ``expected_version`` is current (else
+    StaleVersion)."""
+    try:
+        current = lock_for_update(Requirement, requirement.pk)
+    except NotFound:
+        raise NotFound(_ENTITY, requirement.pk) from None
     _check_visible(actor, current)
+    require(allowed, denied)
     if current.version != expected_version:
         raise StaleVersion(_ENTITY, current.reference, expected_version, current.version)
     return current
@@ -464,9 +488,10 @@ def update_requirement(
     Changing the family without naming a capability area moves it to the new family's area. Raises
     StaleVersion for an old ``expected_version`` and ValidationError naming each bad field.
     """
-    require(can_manage_requirements(actor), _MANAGE_DENIED)
+    current = _locked_current(
+        actor, requirement, expected_version, can_manage_requirements(actor), _MANAGE_DENIED
+    )
     _refuse_unknown(changes)
-    current = _locked_current(actor, requirement, expected_version)
     version = current.list_version
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(
@@ -503,8 +528,17 @@ def _move(
     expected_version: int,
     action: str,
     note: str,
+    *,
+    coordinators_only: bool = False,
 ) -> Requirement:
-    current = _locked_current(actor, requirement, expected_version)
+    if coordinators_only:
+        current = _locked_current(
+            actor, requirement, expected_version, is_coordinator(actor), _APPROVE_DENIED
+        )
+    else:
+        current = _locked_current(
+            actor, requirement, expected_version, can_manage_requirements(actor), _MANAGE_DENIED
+        )
     allowed = [str(s) for s in REQUIREMENT_TRANSITIONS[current.status]]
     if target not in allowed:
         raise InvalidTransition(_ENTITY, current.reference, current.status, str(target), allowed)
@@ -537,7 +571,6 @@ def submit_requirement(
     actor: Any, requirement: Requirement, expected_version: int, *, note: str = ""
 ) -> Requirement:
     """Submit a draft requirement for approval (draft -> submitted)."""
-    require(can_manage_requirements(actor), _MANAGE_DENIED)
     return _move(actor, requirement, RequirementStatus.SUBMITTED, expected_version, "submit", note)
 
 
@@ -546,7 +579,6 @@ def return_requirement_to_draft(
     actor: Any, requirement: Requirement, expected_version: int, *, note: str = ""
 ) -> Requirement:
     """Send a submitted requirement back to draft for rework (submitted -> draft); say why in ``note``."""
-    require(can_manage_requirements(actor), _MANAGE_DENIED)
     return _move(actor, requirement, RequirementStatus.DRAFT, expected_version, "return", note)
 
 
@@ -555,8 +587,15 @@ def approve_requirement(
     actor: Any, requirement: Requirement, expected_version: int, *, note: str = ""
 ) -> Requirement:
     """Approve one submitted requirement (submitted -> approved). Coordinators only: approval is joint."""
-    require(is_coordinator(actor), _APPROVE_DENIED)
-    return _move(actor, requirement, RequirementStatus.APPROVED, expected_version, "approve", note)
+    return _move(
+        actor,
+        requirement,
+        RequirementStatus.APPROVED,
+        expected_version,
+        "approve",
+        note,
+        coordinators_only=True,
+    )
 
 
 @transaction.atomic
@@ -564,7 +603,6 @@ def close_requirement(
     actor: Any, requirement: Requirement, expected_version: int, *, note: str = ""
 ) -> Requirement:
     """Close an approved requirement that has been met (approved -> closed); the planner stops planning it."""
-    require(can_manage_requirements(actor), _MANAGE_DENIED)
     return _move(actor, requirement, RequirementStatus.CLOSED, expected_version, "close", note)
 
 
@@ -573,5 +611,4 @@ def cancel_requirement(
     actor: Any, requirement: Requirement, expected_version: int, *, note: str = ""
 ) -> Requirement:
     """Cancel a requirement no longer needed (from draft, submitted or approved). Nothing is deleted."""
-    require(can_manage_requirements(actor), _MANAGE_DENIED)
     return _move(actor, requirement, RequirementStatus.CANCELLED, expected_version, ChangeAction.CANCEL, note)

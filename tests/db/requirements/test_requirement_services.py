@@ -210,15 +210,60 @@ def test_a_requirement_is_never_deleted() -> None:
     assert Requirement.objects.filter(pk=line.pk).exists()
 
 
-def test_a_donor_is_refused_alike_for_a_hidden_draft_and_a_missing_requirement(liaison_deu, draft) -> None:
+#: Every use case on an existing requirement, called as ``use(actor, requirement, version)``.
+_USE_CASES = {
+    "update": lambda actor, line, version: services.update_requirement(actor, line, {"quantity": 7}, version),
+    "submit": services.submit_requirement,
+    "return to draft": services.return_requirement_to_draft,
+    "approve": services.approve_requirement,
+    "close": services.close_requirement,
+    "cancel": services.cancel_requirement,
+}
+
+
+@pytest.mark.parametrize("use", sorted(_USE_CASES))
+@pytest.mark.parametrize("role", ["liaison_deu", "viewer", "training_coordinator"])
+def test_a_hidden_draft_is_not_found_worded_as_a_missing_requirement_before_any_permission_check(
+    request, draft, role, use
+) -> None:
+    actor = request.getfixturevalue(role)
     hidden = records.requirement(draft, status=R.DRAFT)
-    missing = Requirement(pk=987654, reference="UKR-ART-9999")
+    missing = Requirement(pk=hidden.pk + 1000, reference="UKR-ART-9999")
     messages = []
     for line in (hidden, missing):
-        with pytest.raises(PermissionDenied) as refused:
-            services.submit_requirement(liaison_deu, line, 1)
-        messages.append(str(refused.value))
+        with pytest.raises(NotFound) as refused:
+            _USE_CASES[use](actor, line, 1)
+        messages.append(str(refused.value).replace(str(line.pk), "<id>"))
     assert messages[0] == messages[1]
+    hidden.refresh_from_db()
+    assert (hidden.status, hidden.quantity, hidden.version) == (R.DRAFT, 5000, 1)
+
+
+@pytest.mark.parametrize("use", sorted(_USE_CASES))
+def test_a_visible_requirement_is_refused_as_not_allowed_before_its_version_is_checked(
+    liaison_deu, draft, use
+) -> None:
+    line = records.requirement(draft, status=R.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        _USE_CASES[use](liaison_deu, line, 99)  # a stale version too: the permission is checked first
+    line.refresh_from_db()
+    assert (line.status, line.version) == (R.SUBMITTED, 1)
+
+
+def test_a_recipient_officer_is_refused_approval_only_after_the_requirement_is_found(
+    recipient_officer, draft
+) -> None:
+    line = records.requirement(draft, status=R.SUBMITTED)
+    with pytest.raises(NotFound):
+        services.approve_requirement(recipient_officer, Requirement(pk=line.pk + 1000), 1)
+    with pytest.raises(PermissionDenied, match="Approval is joint"):
+        services.approve_requirement(recipient_officer, line, 1)
+
+
+def test_an_unknown_field_on_a_hidden_draft_is_not_found_rather_than_named(liaison_deu, draft) -> None:
+    hidden = records.requirement(draft, status=R.DRAFT)
+    with pytest.raises(NotFound):
+        services.update_requirement(liaison_deu, hidden, {"no_such_field": 1}, 1)
 
 
 def test_a_hidden_requirement_is_not_found_by_the_use_cases(recipient_officer, draft) -> None:
