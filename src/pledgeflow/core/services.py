@@ -147,6 +147,24 @@ def _editable_field(model: type[models.Model], name: str) -> models.Field[Any, A
     return field
 
 
+def _cleared_value(field: models.Field[Any, Any]) -> Any:
+    """What ``null`` means for a field whose column takes no NULL: cleared, or None when it cannot be.
+
+    A text field that may be blank is cleared to ``""`` and a many-to-many field that may be empty to no
+    records (docs/api.md: "a field set to null is cleared where that is allowed"). For any other field null is
+    refused by the caller, naming it: Django's ``full_clean`` skips the empty value of a blank-allowed field,
+    so without this the NOT NULL column would refuse the save and the client would be told to retry a change
+    that can never succeed.
+    """
+    if not field.blank:
+        return None
+    if field.many_to_many:
+        return []
+    if isinstance(field, (models.CharField, models.TextField)):
+        return ""
+    return None
+
+
 def lock_for_update(model: type[M], pk: Any) -> M:
     """Re-read the record and lock its row until the end of the transaction (``SELECT ... FOR UPDATE``)."""
     try:
@@ -194,6 +212,17 @@ def apply_update(
                 errors.setdefault(name, []).append(
                     f"{name!r} is not a field of {model._meta.verbose_name} that can be changed."
                 )
+            elif value is None and not field.null:
+                cleared = _cleared_value(field)
+                if cleared is None:
+                    errors.setdefault(name, []).append(
+                        f"{name!r} cannot be null: give a value, or leave the field out to keep the current "
+                        "one."
+                    )
+                elif field.many_to_many:
+                    m2m_changes[name] = cleared
+                else:
+                    setattr(current, name, cleared)
             elif field.many_to_many:
                 m2m_changes[name] = value
             else:
