@@ -1,9 +1,8 @@
 """Exact search for one cohort's cheapest chain of sessions, and the greedy plan built from it.
 
 A cohort needs only a handful of skills, so a depth-first search over its candidate sessions is exact and
-fast.
-It serves three purposes: it solves every component without contention for seats outright (each cohort then
-simply takes its cheapest chain), it gives the solver a good first plan to improve on, and it tells
+fast. It serves three purposes: it solves every component without contention for seats outright (each cohort
+then simply takes its cheapest chain), it gives the solver a good first plan to improve on, and it tells
 explanations which sessions a cohort could have taken.
 """
 

@@ -4,11 +4,10 @@ Everything here follows the spec's rules 1-6 (docs/training-planner.md):
 
 * dates become day numbers counted from ``scenario.start``, so the solver sees only integers;
 * each cohort becomes a :class:`CohortTask`: the skills it needs in prerequisite order, the precedences
-  between
-  them, the pairs that must merely not overlap, and for every needed skill the sessions it could attend;
+  between them, the pairs that must merely not overlap, and for every needed skill the sessions it could
+  attend;
 * sessions that can never be part of a valid chain are pruned (see :func:`_prune`), which keeps the model
-  small
-  without losing any feasible or optimal plan;
+  small without losing any feasible or optimal plan;
 * cohorts that share no candidate session are split into independent components.
 
 Iteration is always over sorted ids or tuples built from them, so nothing depends on the hash seed.
@@ -42,13 +41,12 @@ class CohortTask:
     """One cohort as the solver sees it.
 
     ``needed`` lists the needed skills with every prerequisite before the skills that require it and the
-    target
-    last. ``candidates[k]`` are the session indexes the cohort may attend for ``needed[k]``. ``edges`` holds
-    index pairs ``(p, s)``: the session for ``needed[p]`` must end on or before the one for ``needed[s]``
+    target last. ``candidates[k]`` are the session indexes the cohort may attend for ``needed[k]``. ``edges``
+    holds index pairs ``(p, s)``: the session for ``needed[p]`` must end on or before the one for
+    ``needed[s]``
     starts. ``unrelated`` holds index pairs of needed skills that no chain of prerequisites orders; their
     sessions must simply not overlap. ``late_weight`` is ``w * size * late_penalty_per_day``; ``unmet_cost``
-    is
-    ``w * size * unmet_penalty``; ``ready`` is the effective ready-by as a day number.
+    is ``w * size * unmet_penalty``; ``ready`` is the effective ready-by as a day number.
     """
 
     index: int
@@ -260,10 +258,9 @@ def _prune(raw: list[list[SessionSlot]], edges: tuple[tuple[int, int], ...]) -> 
 
     A session for skill ``s`` needs, for every prerequisite ``p``, some candidate of ``p`` ending on or before
     it starts; a session for ``p`` needs, for every dependant ``s``, some candidate of ``s`` starting on or
-    after
-    it ends. Both tests only compare against the earliest end and latest start, and are repeated until nothing
-    changes. Overlap between unrelated skills is left to the solver: this is a relaxation, so nothing feasible
-    is lost.
+    after it ends. Both tests only compare against the earliest end and latest start, and are repeated until
+    nothing changes. Overlap between unrelated skills is left to the solver: this is a relaxation, so nothing
+    feasible is lost.
     """
     cand = [list(c) for c in raw]
     changed = True

@@ -1,8 +1,7 @@
 """The CP-SAT model of one component of the training problem (spec rules 2-5).
 
 Variables: ``x[c, s]`` is true when cohort ``c`` attends candidate session ``s``. For each cohort, every
-needed
-skill gets exactly ``y_c`` of its candidate sessions, where ``y_c`` (the sum over the target skill's
+needed skill gets exactly ``y_c`` of its candidate sessions, where ``y_c`` (the sum over the target skill's
 candidates)
 says whether the cohort is assigned: whole cohorts, one session per needed skill or none at all.
 

@@ -79,8 +79,8 @@ def explain_package(scenario: Scenario, plan_doc: Mapping[str, Any], package_id:
 
     Returns ``package``, ``name``, ``need_by``, ``readiness``, ``days_late``, ``bottleneck``, the
     ``requirements`` (quantity, unmet, latest arrival, allocations) and ``cohorts`` (status, completion)
-    that make
-    it up, and ``chain``: a list of steps, each ``{"what", "id", "text"}``, the last one being the root cause.
+    that make it up, and ``chain``: a list of steps, each ``{"what", "id", "text"}``, the last one being the
+    root cause.
     """
     packages = {p.id: p for p in scenario.packages}
     if package_id not in packages:

@@ -6,8 +6,7 @@ is unassigned; on ``start`` when it has neither. Its bottleneck is whichever req
 date (or makes it never), the smallest id when several do.
 
 :func:`training_alerts` lists idle equipment (arriving long before its crews finish), idle crews (finishing
-long
-before their equipment arrives), unassigned cohorts and sessions under a quarter full.
+long before their equipment arrives), unassigned cohorts and sessions under a quarter full.
 """
 
 from __future__ import annotations
@@ -39,8 +38,8 @@ def package_readiness(
     """Readiness of every package (spec rule 7), sorted by package id.
 
     Each entry is ``{"id", "readiness", "days_late", "bottleneck"}``: ``readiness`` an ISO date or ``None``
-    for
-    never; ``days_late`` ``max(0, readiness - need_by)`` or ``None``; ``bottleneck`` ``{"requirement": id}``,
+    for never; ``days_late`` ``max(0, readiness - need_by)`` or ``None``; ``bottleneck`` ``{"requirement":
+    id}``,
     ``{"cohort": id}`` or ``None`` for a package with no requirements and no cohorts.
     """
     arrivals = latest_arrivals(allocation)

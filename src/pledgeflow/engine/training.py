@@ -9,8 +9,7 @@ How it works (docs/training-planner.md has the full argument):
    sessions (rules 1-2), pruned of sessions that no valid chain can use.
 2. Cohorts that share no candidate session are independent components. A component where no session can be
    over-subscribed is solved exactly by giving each cohort its cheapest chain; every other component is a
-   CP-SAT
-   model (:mod:`pledgeflow.engine._training_solve`), started from a greedy plan.
+   CP-SAT model (:mod:`pledgeflow.engine._training_solve`), started from a greedy plan.
 3. Components are solved side by side on the machine's cores, each with one search worker, a fixed seed and at
    most a deterministic-time limit, so the result never depends on timing or thread count.
 
@@ -87,8 +86,7 @@ class TrainingResult:
     out) with ``bound`` the proven lower bound. ``assignments`` maps every assigned cohort id (including those
     that need nothing) to its :class:`CohortAssignment`; ``unassigned`` lists the others, sorted.
     ``effective_ready_by`` gives rule 6's date for every cohort. ``stats`` holds timings and model sizes,
-    the only
-    part that may differ between runs.
+    the only part that may differ between runs.
     """
 
     status: str
@@ -110,8 +108,7 @@ class TrainingResult:
         """The plan's ``training`` section, exactly as ``pledgeflow/plan-v1`` lays it out.
 
         Besides the spec's keys it carries ``gap`` and, on each assignment, the ``effective_ready_by`` its
-        days
-        late are counted against. Nothing in it depends on timing.
+        days late are counted against. Nothing in it depends on timing.
         """
         return {
             "status": self.status,
@@ -149,9 +146,8 @@ def plan_training(
 
     ``time_limit`` (deterministic seconds, shared by all components) makes the search stop early with the best
     plan found and its proven bound; ``None`` proves optimality. ``progress``, when given, is called with
-    short
-    messages as components are solved. The same scenario, allocation and limit always give the same result
-    (except ``stats``).
+    short messages as components are solved. The same scenario, allocation and limit always give the same
+    result (except ``stats``).
     """
     began = time.perf_counter()
     report = progress or (lambda _message: None)
