@@ -431,6 +431,7 @@ def publish_training_assignments(actor: Any, run: Any) -> tuple[int, int]:
             proposal.status = TrainingProposalStatus.SUPERSEDED
             proposal.version += 1
             proposal.decided_at = now
+            proposal.updated_at = now
             proposal.reason = f"superseded by plan run {run.number}"
             history.append(
                 ChangeRecord(
@@ -444,7 +445,7 @@ def publish_training_assignments(actor: Any, run: Any) -> tuple[int, int]:
                 )
             )
         TrainingProposal.objects.bulk_update(
-            superseded, ["status", "version", "decided_at", "reason"], batch_size=500
+            superseded, ["status", "version", "decided_at", "updated_at", "reason"], batch_size=500
         )
         accepted = set(
             TrainingProposal.objects.filter(status=TrainingProposalStatus.ACCEPTED).values_list(
