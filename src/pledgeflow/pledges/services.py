@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -53,9 +53,11 @@ from pledgeflow.pledges.selectors import can_see_pledge
 __all__ = [
     "ALWAYS_UPDATABLE_FIELDS",
     "UPDATABLE_FIELDS",
+    "claimed_nation",
     "create_pledge",
     "decline_pledge",
     "record_milestone",
+    "reference_claim_problem",
     "slip_pledge",
     "update_pledge",
     "withdraw_pledge",
@@ -178,16 +180,52 @@ def _check_source_fits_status(source: str, status: str) -> None:
         )
 
 
-def _check_reference(actor: Any, reference: str, donor_code: str) -> None:
-    """A given reference is unused; a donor liaison's starts with its nation's code (``DEU-...``).
+def claimed_nation(reference: str, known: Container[str] | None = None) -> str | None:
+    """The nation a reference claims by its prefix (``DEU`` for ``DEU-0412``), if the record knows it.
 
-    The prefix rule means a "reference in use" refusal can only ever be about the liaison's own pledges, so it
-    never reveals another nation's records.
+    A claim is three capital letters and a dash at the start, the form of every donor's own references and of
+    the automatic numbering; ``P1`` or ``K-12`` claim no nation. ``known`` (the codes of every nation, when
+    the caller holds them) saves the query.
+    """
+    head, dash, _rest = reference.partition("-")
+    if not dash or len(head) != 3 or not head.isascii() or not head.isalpha() or not head.isupper():
+        return None
+    if known is not None:
+        return head if head in known else None
+    return head if Nation.objects.filter(code=head).exists() else None
+
+
+def reference_claim_problem(reference: str, donor_code: str) -> str | None:
+    """Why ``reference`` cannot be a pledge of ``donor_code``: it claims another nation, else None.
+
+    A reference starting with another nation's code (``DEU-7777`` on a French pledge) would let that
+    nation's liaison, who may only choose ``DEU-...`` references, learn of the pledge from "already in use"
+    even when it is hidden from them; the importer applies the same rule to a scenario's pledge ids.
+    """
+    claimed = claimed_nation(reference)
+    if claimed is None or claimed == donor_code:
+        return None
+    return (
+        f"{reference!r} starts with {claimed}'s code, but this pledge is {donor_code}'s: start the "
+        f"reference with {donor_code}- (e.g. {donor_code}-0007), use one that names no nation (e.g. P1), or "
+        "leave it out to have the pledge numbered."
+    )
+
+
+def _check_reference(actor: Any, reference: str, donor_code: str) -> None:
+    """A given reference is unused and claims no other nation; a donor liaison's starts with its own code.
+
+    Together the two prefix rules mean a "reference in use" refusal can only ever be about a pledge of the
+    nation the reference names, which that nation's liaison sees anyway, so choosing a reference never reveals
+    another nation's records.
     """
     if not is_coordinator(actor) and not reference.startswith(f"{donor_code}-"):
         raise ValidationError(
             {"reference": f"A pledge reference starts with the donor's code, e.g. {donor_code}-0007."}
         )
+    problem = reference_claim_problem(reference, donor_code)
+    if problem is not None:
+        raise ValidationError({"reference": problem})
     if Pledge.objects.filter(reference=reference).exists():
         raise ValidationError({"reference": f"Reference {reference!r} is already in use; choose another."})
 
@@ -260,8 +298,7 @@ def create_pledge(
     pledge.full_clean()
     pledge.save(force_insert=True)
     if not ref:
-        pledge.reference = _serial_reference(pledge)
-        pledge.save(update_fields=["reference"])
+        _number(pledge)
     pledge.allowed_destinations.set(destinations)
     pledge.releasable_to.set(releasable)
     PledgeMilestone.objects.create(
@@ -275,14 +312,26 @@ def create_pledge(
     return pledge
 
 
-def _serial_reference(pledge: Pledge) -> str:
-    base = f"{pledge.donor_id}-{pledge.pk:04d}"
-    candidate, suffix = base, 2
-    # A reference given by hand may already hold the serial form; keep the new one unique all the same.
-    while Pledge.objects.filter(reference=candidate).exclude(pk=pledge.pk).exists():
-        candidate = f"{base}-{suffix}"
-        suffix += 1
-    return candidate
+def _number(pledge: Pledge) -> Pledge:
+    """Give a new pledge its automatic reference ``<donor>-<id>`` and return it (saved).
+
+    A reference given by hand (or kept by an import) may already hold that form. Rather than mark the new one
+    (``DEU-0412-2`` would tell everyone who sees it that some ``DEU-0412`` exists, perhaps hidden from them),
+    the new row moves to the next id until ``<donor>-<id>`` is free, so the reference always equals the id and
+    the skipped ids look like any other pledge one may not see. The row left behind was inserted moments ago
+    in this same transaction, with no history, milestone or link yet: it never was a record, and removing it
+    is not the deletion of one.
+    """
+    while Pledge.objects.filter(reference=f"{pledge.donor_id}-{pledge.pk:04d}").exists():
+        taken = pledge.pk
+        pledge.pk = None
+        pledge._state.adding = True
+        pledge.reference = f"pending-{uuid.uuid4().hex[:20]}"
+        pledge.save(force_insert=True)
+        Pledge.objects.filter(pk=taken).delete()
+    pledge.reference = f"{pledge.donor_id}-{pledge.pk:04d}"
+    pledge.save(update_fields=["reference"])
+    return pledge
 
 
 # --- change -------------------------------------------------------------------------------------------------
@@ -338,6 +387,17 @@ def update_pledge(
             is_coordinator(actor),
             "Only a coordinator moves a pledge to another donor; a donor liaison cannot change 'donor'.",
         )
+        # The reference is permanent: a DEU-... reference on a French pledge would leak it (see
+        # reference_claim_problem), so a pledge whose reference names its donor stays with that donor.
+        if reference_claim_problem(current.reference, values["donor"].code) is not None:
+            new_donor = values["donor"].code
+            raise ValidationError(
+                {
+                    "donor": f"Pledge {current.reference}'s reference starts with {current.donor_id}'s code "
+                    f"and a reference never changes, so the pledge cannot move to {new_donor}: withdraw it "
+                    f"and record {new_donor}'s pledge anew."
+                }
+            )
     frozen = sorted(
         name
         for name in values

@@ -162,7 +162,7 @@ def test_a_donor_liaison_cannot_edit_another_nations_visible_pledge(liaison_fra)
 def test_a_donor_liaison_cannot_move_its_pledge_to_another_donor_but_a_coordinator_can(
     liaison_deu, coordinator
 ) -> None:
-    pledge = records.pledge("DEU")
+    pledge = records.pledge("DEU", reference="P7")
     with pytest.raises(PermissionDenied, match="Only a coordinator moves a pledge to another donor"):
         services.update_pledge(liaison_deu, pledge, {"donor": "FRA"}, 1)
     moved = services.update_pledge(coordinator, pledge, {"donor": "FRA"}, 1)

@@ -235,21 +235,16 @@ def test_a_relabelled_red_pledge_disappears_from_other_nations_at_once(
     assert api_as(liaison_fra).get("/pledges").json["count"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a coordinator (or an import) may give a French pledge a reference starting 'DEU-', and then "
-    "Germany's liaison learns of the hidden pledge from 'reference already in use': pledges/services.py "
-    "_check_reference applies the donor-prefix rule to non-coordinators only",
-)
 def test_a_liaison_choosing_a_reference_learns_nothing_of_another_nations_hidden_pledge(
     api_as: Any, coordinator: Any, liaison_deu: Any
 ) -> None:
     factories.item()
     factories.location("DEPOT-DE")
     body = {"item": "dm121-155mm", "quantity": 1, "available": "2027-01-15", "origin": "DEPOT-DE"}
-    api_as(coordinator).post(
+    claimed = api_as(coordinator).post(
         "/pledges", {**body, "donor": "FRA", "reference": "DEU-7777", "sharing_label": "RED"}
     )
+    assert claimed.status == 422 and "reference" in claimed.error_fields(), claimed
     client = api_as(liaison_deu)
     taken = client.post("/pledges", {**body, "donor": "DEU", "reference": "DEU-7777"})
     free = client.post("/pledges", {**body, "donor": "DEU", "reference": "DEU-7778"})
