@@ -12,7 +12,7 @@ from pledgeflow.planning.models import PlanRun
 from pledgeflow.training.models import TrainingAssignment, TrainingProposal, TrainingSession
 from tests.db.api.conftest import ApiClient
 from tests.db.review.conftest import same_refusal
-from tests.db.training.conftest import Picture, session
+from tests.db.training.conftest import Picture, course, session
 
 pytestmark = pytest.mark.django_db
 
@@ -153,30 +153,67 @@ def test_another_hosts_liaison_cannot_change_its_courses(picture: Picture, liais
     assert made.status == 403, made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/roles.md gives donor liaisons read-only access to courses and sessions, but "
-    "training/services.py:127 can_manage_course lets the host nation's liaison create and change them",
-)
-def test_a_donor_liaison_changes_no_course_or_session_as_roles_md_says(
+def test_a_donor_liaison_changes_its_own_nations_courses_and_sessions_and_never_another_hosts(
     picture: Picture, liaison_deu: Any
 ) -> None:
-    made = ApiClient(liaison_deu).post(
+    """docs/roles.md: a host nation's liaison offers its own nation's courses and sessions only."""
+    french = course("FRA-GREEN-COURSE", picture.basic, "FRA", label="GREEN")
+    client = ApiClient(liaison_deu)
+    made = client.post(
         "/training/sessions", {"code": "DEU-AD-BASIC-09", "course": "DEU-AD-BASIC", "start": "2027-04-05"}
     )
-    assert made.status == 403, made
+    assert made.status == 201, made
+    changed = client.patch("/training/courses/DEU-AD-BASIC", {"seats": 99, "version": 1})
+    assert changed.status == 200 and changed.json["seats"] == 99, changed
+    offered = {
+        "name": "Air defence refresher",
+        "skill": "ad-basic",
+        "language": "uk",
+        "duration_days": 5,
+        "seats": 5,
+        "sharing_label": "GREEN",
+    }
+    assert (
+        client.post("/training/courses", {**offered, "code": "DEU-AD-REFRESH", "host": "DEU"}).status == 201
+    )
+    foreign = client.post("/training/courses", {**offered, "code": "FRA-AD-REFRESH", "host": "FRA"})
+    assert foreign.status == 403, foreign
+    assert client.patch(f"/training/courses/{french.code}", {"seats": 99, "version": 1}).status == 403
+    french_session = client.post(
+        "/training/sessions", {"code": "FRA-GREEN-01", "course": french.code, "start": "2027-04-05"}
+    )
+    assert french_session.status == 403, french_session
+    hidden = client.patch("/training/courses/FRA-RED-COURSE", {"seats": 99, "version": 1})
+    missing = client.patch("/training/courses/FRA-NO-COURSE", {"seats": 99, "version": 1})
+    assert hidden.status == 404, hidden
+    same_refusal(hidden, missing, "FRA-RED-COURSE", "FRA-NO-COURSE")
+    french.refresh_from_db()
+    picture.red_course.refresh_from_db()
+    assert (french.seats, french.version, picture.red_course.seats, picture.red_course.version) == (
+        20,
+        1,
+        8,
+        1,
+    )
+    assert not TrainingSession.objects.filter(code="FRA-GREEN-01").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/roles.md gives recipient officers read-only access to cohorts, but "
-    "training/services.py:135 can_manage_cohort lets them create and change the recipient's cohorts",
-)
-def test_a_recipient_officer_changes_no_cohort_as_roles_md_says(
-    picture: Picture, recipient_officer: Any
+def test_a_recipient_officer_manages_the_recipients_cohorts_and_a_donor_liaison_none(
+    picture: Picture, recipient_officer: Any, liaison_deu: Any
 ) -> None:
-    changed = ApiClient(recipient_officer).patch("/training/cohorts/UKR-CREW-1", {"size": 11, "version": 1})
-    assert changed.status == 403, changed
+    """docs/roles.md: the recipient's officers manage its cohorts; donor liaisons only read them."""
+    officer = ApiClient(recipient_officer)
+    changed = officer.patch("/training/cohorts/UKR-CREW-1", {"size": 11, "version": 1})
+    assert changed.status == 200 and changed.json["size"] == 11, changed
+    crew = {"skill": "ad-basic", "size": 6, "language": "uk", "ready_by": "2027-05-01"}
+    assert officer.post("/training/cohorts", {**crew, "code": "UKR-CREW-9"}).status == 201
+    liaison = ApiClient(liaison_deu)
+    assert liaison.get("/training/cohorts/UKR-CREW-1").status == 200
+    refused = liaison.patch("/training/cohorts/UKR-CREW-1", {"size": 3, "version": 2})
+    assert refused.status == 403, refused
+    assert liaison.post("/training/cohorts", {**crew, "code": "UKR-CREW-10"}).status == 403
+    picture.crew.refresh_from_db()
+    assert (picture.crew.size, picture.crew.version) == (11, 2)
 
 
 def test_choosing_a_code_does_not_reveal_another_hosts_hidden_course_or_session(
