@@ -101,18 +101,22 @@ def needed_skills(
     """
     held_set = set(held)
     order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(skill: str) -> None:
-        if skill in seen or skill in held_set:
-            return
-        seen.add(skill)
-        for pre in sorted(prerequisites.get(skill, ())):
-            visit(pre)
-        order.append(skill)
-
-    # The graph is acyclic (checked on loading) and at most a few levels deep, so recursion is safe.
-    visit(target)
+    if target in held_set:
+        return order
+    seen = {target}
+    # Iterative post-order (the graph is acyclic, checked on loading, but may be deeper than Python's stack).
+    stack: list[tuple[str, list[str]]] = [(target, sorted(prerequisites.get(target, ()), reverse=True))]
+    while stack:
+        skill, pending = stack[-1]
+        while pending and (pending[-1] in seen or pending[-1] in held_set):
+            pending.pop()
+        if pending:
+            pre = pending.pop()
+            seen.add(pre)
+            stack.append((pre, sorted(prerequisites.get(pre, ()), reverse=True)))
+        else:
+            stack.pop()
+            order.append(skill)
     return order
 
 
