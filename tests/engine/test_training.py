@@ -362,3 +362,16 @@ def test_the_per_session_model_keeps_unrelated_prerequisites_apart() -> None:
     with forced_search(0):
         test_unrelated_prerequisites_that_can_only_overlap_leave_the_cohort_out()
         test_sessions_for_unrelated_prerequisites_do_not_overlap()
+
+
+def test_a_time_limit_that_runs_out_gives_a_valid_feasible_plan_the_same_every_time() -> None:
+    from bench.training_bench import generate
+
+    scn, alloc = generate(500, 300, skills_count=8)
+    first = plan_training(scn, alloc, time_limit=1.0)
+    assert first.status == "feasible"
+    assert 0 < first.bound < first.objective
+    document = first.to_document()
+    check_plan(scn, alloc, document)  # type: ignore[arg-type]
+    assert document["gap"] == round((first.objective - first.bound) / first.objective, 6)
+    assert plan_training(scn, alloc, time_limit=1.0).to_document() == document
