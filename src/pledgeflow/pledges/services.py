@@ -388,14 +388,15 @@ def update_pledge(
             "Only a coordinator moves a pledge to another donor; a donor liaison cannot change 'donor'.",
         )
         # The reference is permanent: a DEU-... reference on a French pledge would leak it (see
-        # reference_claim_problem), so a pledge whose reference names its donor stays with that donor.
-        if reference_claim_problem(current.reference, values["donor"].code) is not None:
-            new_donor = values["donor"].code
+        # reference_claim_problem), so a pledge whose reference names a nation stays with that nation.
+        new_donor = values["donor"].code
+        claimed = claimed_nation(current.reference)
+        if claimed is not None and claimed != new_donor:
             raise ValidationError(
                 {
-                    "donor": f"Pledge {current.reference}'s reference starts with {current.donor_id}'s code "
-                    f"and a reference never changes, so the pledge cannot move to {new_donor}: withdraw it "
-                    f"and record {new_donor}'s pledge anew."
+                    "donor": f"Pledge {current.reference}'s reference starts with {claimed}'s code and a "
+                    f"reference never changes, so the pledge cannot move to {new_donor}: withdraw it and "
+                    f"record {new_donor}'s pledge anew."
                 }
             )
     frozen = sorted(

@@ -124,3 +124,15 @@ def test_an_import_keeps_pledge_ids_naming_their_donor_or_no_nation() -> None:
     factories.nation("FRA")
     import_scenario(encode(document(pledges=[_pledge_entry("DEU-0001"), _pledge_entry("P1", donor="FRA")])))
     assert dict(Pledge.objects.values_list("reference", "donor_id")) == {"DEU-0001": "DEU", "P1": "FRA"}
+
+
+def test_a_pledge_recorded_under_a_reference_naming_another_nation_may_move_only_to_that_nation(
+    coordinator,
+) -> None:
+    # Recorded before references were checked against their donor: the move that makes it right is allowed.
+    pledge = records.pledge("FRA", reference="DEU-7777", label=SharingLabel.RED)
+    factories.nation("DEU")
+    factories.nation("POL")
+    with pytest.raises(ValidationError, match=r"starts with DEU's code .* cannot move to POL"):
+        services.update_pledge(coordinator, pledge, {"donor": "POL"}, 1)
+    assert services.update_pledge(coordinator, pledge, {"donor": "DEU"}, 1).donor_id == "DEU"
