@@ -214,3 +214,25 @@ def test_a_negative_idle_threshold_is_refused() -> None:
 def test_dates_in_readiness_are_iso_strings() -> None:
     entry = readiness_of({}, FakeAllocation(), training({}))
     assert date.fromisoformat(entry["readiness"]) == day(0)
+
+
+def test_an_unassigned_cohort_alert_says_whether_seats_or_the_courses_are_missing() -> None:
+    scn = scenario(
+        skills=[RADAR],
+        courses=[Course("RB", "radar-basics", "DEU", "en", 10, 8)],
+        sessions=[Session("RB-1", "RB", day(0))],
+        cohorts=[
+            cohort("BIG-CREW", package=None, size=12),
+            cohort("FIRST", package=None, size=8),
+            cohort("SECOND", package=None, size=8),
+        ],
+    )
+    result = plan_training(scn, FakeAllocation())
+    messages = {
+        a["cohort"]: a["message"]
+        for a in training_alerts(scn, FakeAllocation(), result)
+        if a["kind"] == "unassigned_cohort"
+    }
+    assert "no chain of sessions" in messages["BIG-CREW"]
+    [crowded_out] = set(messages) - {"BIG-CREW"}
+    assert "seats it could use went to cohorts" in messages[crowded_out]

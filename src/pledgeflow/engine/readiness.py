@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from pledgeflow.engine._training_chains import cheapest_chain
+from pledgeflow.engine._training_prep import build_problem
 from pledgeflow.engine.model import Scenario
-from pledgeflow.engine.training import AllocationLike, TrainingResult
+from pledgeflow.engine.training import AllocationLike, TrainingResult, effective_ready_by_for
 
 __all__ = ["DEFAULT_IDLE_DAYS", "package_readiness", "training_alerts"]
 
@@ -136,20 +138,36 @@ def training_alerts(
                         f"({equipment.isoformat()})",
                     }
                 )
+    impossible = _impossible(scenario, allocation) if training.unassigned else set()
     for cohort_id in sorted(training.unassigned):
         cohort = cohorts[cohort_id]
+        why = (
+            "no chain of sessions in its language fits its size and prerequisites"
+            if cohort_id in impossible
+            else "the seats it could use went to cohorts whose delay would cost more, or training it would "
+            "cost more than leaving it out"
+        )
         alerts.append(
             {
                 "kind": "unassigned_cohort",
                 "cohort": cohort_id,
                 "package": cohort.package,
                 "message": f"cohort {cohort_id} ({cohort.size} people, skill {cohort.skill}, language "
-                f"{cohort.language}) has no sessions: no seats in a valid chain, or leaving it out "
-                f"costs less",
+                f"{cohort.language}) has no sessions: {why}",
             }
         )
     alerts.extend(_underfilled(scenario, training.assignments.items()))
     return alerts
+
+
+def _impossible(scenario: Scenario, allocation: AllocationLike) -> set[str]:
+    """Cohorts that no chain of sessions could train even with every session empty."""
+    problem = build_problem(scenario, effective_ready_by_for(scenario, allocation))
+    return {
+        task.id
+        for task in problem.tasks
+        if not task.needs_nothing and cheapest_chain(task, problem.sessions) is None
+    }
 
 
 def _underfilled(scenario: Scenario, assignments: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
