@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from pledgeflow.engine._training_chains import Chain, all_chains
 from pledgeflow.engine._training_prep import CohortTask, SessionSlot
+from pledgeflow.engine.errors import PlanError
 
 SEED = 20260101
 # Cohorts with at most this many valid chains get one literal per chain; others one per session.
@@ -120,6 +121,13 @@ def solve_component(
     status = solver.solve(model)
 
     hint_objective = _objective(tasks, sessions, indexes, hint)
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        # Leaving every cohort unassigned is always a plan, so this can only be a defect in the model.
+        raise PlanError(
+            f"the training model of cohorts {', '.join(tasks[i].id for i in indexes[:5])}... was reported "
+            f"{solver.status_name(status)}; this is a defect in pledgeflow: please report it with the "
+            "scenario"
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Only possible when the limit ran out before the solver even read the hint back: keep the hint.
         bound = _safe_bound(solver, hint_objective)
