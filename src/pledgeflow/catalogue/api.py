@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from ninja.responses import Status
 
 from pledgeflow.catalogue import selectors, services
 from pledgeflow.catalogue.schemas import (
@@ -24,23 +23,18 @@ from pledgeflow.catalogue.schemas import (
     ItemPatch,
 )
 from pledgeflow.core.api_support import (
-    ACTIVE_STATES,
     ChangeOut,
     PageParams,
+    RecordEndpoints,
     VersionIn,
     actor,
-    changes_of,
     error_responses,
-    expected_version,
-    history_page,
-    not_modified,
+    filter_arguments,
     order_by,
     page_schema,
     paginate,
-    set_etag,
 )
 from pledgeflow.core.errors import NotFound
-from pledgeflow.core.services import history_of
 
 router = Router(tags=["catalogue"])
 
@@ -54,16 +48,6 @@ ITEM_ORDERING = {
 }
 _READ = error_responses(401, 404)
 _WRITE = error_responses(401, 403, 404, 409, 422, 428)
-
-
-def _version(payload: VersionIn | None) -> int | None:
-    """The version an action's optional body names (None: look for If-Match)."""
-    return payload.version if payload is not None else None
-
-
-def _answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
-    set_etag(response, record.version)
-    return Status(status, record) if status != 200 else record
 
 
 # -- capability areas --
@@ -87,44 +71,34 @@ def get_capability_area(request: HttpRequest, code: str) -> Any:
 
 # -- families --
 
+FAMILIES = RecordEndpoints(selectors.get_family)
+
 
 @router.get("/families", response={200: page_schema(FamilyOut), **error_responses(401, 422)})
 def list_families(
     request: HttpRequest, filters: Query[FamilyFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Families of interchangeable items; active ones unless ``state`` says otherwise."""
-    families = selectors.list_families(
-        actor(request),
-        capability_area=filters.capability_area,
-        active=ACTIVE_STATES[filters.state],
-        search=filters.search,
-    )
+    families = selectors.list_families(actor(request), **filter_arguments(filters))
     return paginate(order_by(families, page.ordering, FAMILY_ORDERING, ["code"]), page)
 
 
 @router.post("/families", response={201: FamilyOut, **error_responses(401, 403, 422)})
 def create_family(request: HttpRequest, payload: FamilyIn, response: HttpResponse) -> Any:
     """Create a family (coordinators)."""
-    user = actor(request)
-    family = services.create_family(user, **payload.model_dump())
-    return _answer(response, selectors.get_family(user, family.code), 201)
+    return FAMILIES.create(request, response, services.create_family, payload)
 
 
 @router.get("/families/{code}", response={200: FamilyOut, **_READ})
 def get_family(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One family by code (retired ones too), its version in the ETag."""
-    family = selectors.get_family(actor(request), code)
-    return not_modified(request, family.version) or _answer(response, family)
+    return FAMILIES.retrieve(request, response, code)
 
 
 @router.patch("/families/{code}", response={200: FamilyOut, **_WRITE})
 def update_family(request: HttpRequest, code: str, payload: FamilyPatch, response: HttpResponse) -> Any:
     """Change a family (coordinators); name the version it is based on."""
-    user = actor(request)
-    family = selectors.get_family(user, code)
-    version = expected_version(request, _version(payload))
-    updated = services.update_family(user, family, changes_of(payload), version)
-    return _answer(response, selectors.get_family(user, updated.code))
+    return FAMILIES.update(request, response, code, services.update_family, payload)
 
 
 @router.post("/families/{code}/retire", response={200: FamilyOut, **_WRITE})
@@ -132,10 +106,7 @@ def retire_family(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Retire a family whose items are all retired (coordinators)."""
-    user = actor(request)
-    family = selectors.get_family(user, code)
-    services.retire_family(user, family, expected_version(request, _version(payload)))
-    return _answer(response, selectors.get_family(user, code))
+    return FAMILIES.act(request, response, code, services.retire_family, payload)
 
 
 @router.post("/families/{code}/restore", response={200: FamilyOut, **_WRITE})
@@ -143,58 +114,43 @@ def restore_family(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Bring a retired family back into use (coordinators)."""
-    user = actor(request)
-    family = selectors.get_family(user, code)
-    services.restore_family(user, family, expected_version(request, _version(payload)))
-    return _answer(response, selectors.get_family(user, code))
+    return FAMILIES.act(request, response, code, services.restore_family, payload)
 
 
 @router.get("/families/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def family_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the family, oldest first."""
-    return history_page(history_of(selectors.get_family(actor(request), code)), page)
+    return FAMILIES.history(request, code, page)
 
 
 # -- items --
+
+ITEMS = RecordEndpoints(selectors.get_item)
 
 
 @router.get("/items", response={200: page_schema(ItemOut), **error_responses(401, 422)})
 def list_items(request: HttpRequest, filters: Query[ItemFilters], page: Query[PageParams]) -> dict[str, Any]:
     """Catalogue items; active ones unless ``state`` says otherwise."""
-    items = selectors.list_items(
-        actor(request),
-        family=filters.family,
-        capability_area=filters.capability_area,
-        supply_class=filters.supply_class,
-        active=ACTIVE_STATES[filters.state],
-        search=filters.search,
-    )
+    items = selectors.list_items(actor(request), **filter_arguments(filters))
     return paginate(order_by(items, page.ordering, ITEM_ORDERING, ["code"]), page)
 
 
 @router.post("/items", response={201: ItemOut, **error_responses(401, 403, 422)})
 def create_item(request: HttpRequest, payload: ItemIn, response: HttpResponse) -> Any:
     """Create an item in an active family (coordinators)."""
-    user = actor(request)
-    item = services.create_item(user, **payload.model_dump())
-    return _answer(response, selectors.get_item(user, item.code), 201)
+    return ITEMS.create(request, response, services.create_item, payload)
 
 
 @router.get("/items/{code}", response={200: ItemOut, **_READ})
 def get_item(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One item by code (retired ones too), its version in the ETag."""
-    item = selectors.get_item(actor(request), code)
-    return not_modified(request, item.version) or _answer(response, item)
+    return ITEMS.retrieve(request, response, code)
 
 
 @router.patch("/items/{code}", response={200: ItemOut, **_WRITE})
 def update_item(request: HttpRequest, code: str, payload: ItemPatch, response: HttpResponse) -> Any:
     """Change an item (coordinators); name the version it is based on."""
-    user = actor(request)
-    item = selectors.get_item(user, code)
-    version = expected_version(request, _version(payload))
-    updated = services.update_item(user, item, changes_of(payload), version)
-    return _answer(response, selectors.get_item(user, updated.code))
+    return ITEMS.update(request, response, code, services.update_item, payload)
 
 
 @router.post("/items/{code}/retire", response={200: ItemOut, **_WRITE})
@@ -202,10 +158,7 @@ def retire_item(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Retire an item: it stays readable for the pledges that name it (coordinators)."""
-    user = actor(request)
-    item = selectors.get_item(user, code)
-    services.retire_item(user, item, expected_version(request, _version(payload)))
-    return _answer(response, selectors.get_item(user, code))
+    return ITEMS.act(request, response, code, services.retire_item, payload)
 
 
 @router.post("/items/{code}/restore", response={200: ItemOut, **_WRITE})
@@ -213,13 +166,10 @@ def restore_item(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Bring a retired item back; its family must be active (coordinators)."""
-    user = actor(request)
-    item = selectors.get_item(user, code)
-    services.restore_item(user, item, expected_version(request, _version(payload)))
-    return _answer(response, selectors.get_item(user, code))
+    return ITEMS.act(request, response, code, services.restore_item, payload)
 
 
 @router.get("/items/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def item_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the item, oldest first."""
-    return history_page(history_of(selectors.get_item(actor(request), code)), page)
+    return ITEMS.history(request, code, page)

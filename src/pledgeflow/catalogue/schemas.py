@@ -7,12 +7,12 @@ Money and masses are decimal strings, so no figure is rounded on its way through
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Schema
 
 from pledgeflow.catalogue.choices import SupplyClass
-from pledgeflow.core.api_support import InputSchema
+from pledgeflow.core.api_support import InputSchema, StateFilter, state_field, version_field
 
 
 class CapabilityAreaOut(Schema):
@@ -55,16 +55,14 @@ class FamilyPatch(InputSchema):
     name: str | None = None
     capability_area: str | None = None
     description: str | None = None
-    version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
+    version: int | None = version_field()
 
 
 class FamilyFilters(Schema):
     """Filters of the family list."""
 
     capability_area: str | None = Field(None, description="A capability area's code.")
-    state: Literal["active", "retired", "all"] = Field(
-        "active", description="In use (default), retired, or all."
-    )
+    state: StateFilter = state_field()
     search: str | None = Field(None, description="Part of the code or name.")
 
 
@@ -116,7 +114,7 @@ class ItemPatch(InputSchema):
     unit_value_eur: Decimal | None = None
     unit_mass_kg: Decimal | None = None
     nsn: str | None = Field(None, description="An empty string removes the NSN.")
-    version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
+    version: int | None = version_field()
 
 
 class ItemFilters(Schema):
@@ -125,7 +123,5 @@ class ItemFilters(Schema):
     family: str | None = Field(None, description="A family's code.")
     capability_area: str | None = Field(None, description="A capability area's code.")
     supply_class: SupplyClass | None = None
-    state: Literal["active", "retired", "all"] = Field(
-        "active", description="In use (default), retired, or all."
-    )
+    state: StateFilter = state_field()
     search: str | None = Field(None, description="Part of the code, name or NSN.")

@@ -29,14 +29,18 @@ common lives here so that each door answers in the same way:
   ``ordering`` with ``-`` for descending and the primary key as the last, stable tiebreak.
 - **Versions** (:func:`expected_version`, :func:`set_etag`): retrieve answers ``version`` and ``ETag: "<n>"``;
   an update names the version it was based on in its ``version`` field or ``If-Match``.
+- **Standard endpoints** (:class:`RecordEndpoints`): the bodies of create, retrieve, update, the versioned
+  actions (retire, restore, cancel, ...) and history, the same for every kind of versioned record. Each
+  router still declares every endpoint itself, with its path, schemas and description.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,6 +52,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import ConfigDict
@@ -66,14 +71,19 @@ __all__ = [
     "ErrorOut",
     "InputSchema",
     "PageParams",
+    "RecordEndpoints",
     "SessionCsrfAuth",
+    "StateFilter",
     "VersionIn",
     "VersionRequired",
     "actor",
+    "answer",
+    "body_version",
     "changes_of",
     "error_responses",
     "etag",
     "expected_version",
+    "filter_arguments",
     "history_page",
     "install_error_handlers",
     "not_modified",
@@ -81,6 +91,8 @@ __all__ = [
     "page_schema",
     "paginate",
     "set_etag",
+    "state_field",
+    "version_field",
 ]
 
 DEFAULT_LIMIT = 50
@@ -458,13 +470,19 @@ class VersionIn(InputSchema):
     )
 
 
-#: The ``state`` filter of retirable reference data, as the selectors' ``active`` argument.
-ACTIVE_STATES: dict[str, bool | None] = {"active": True, "retired": False, "all": None}
+def version_field() -> Any:
+    """The optional ``version`` field of a change's body (a PATCH): the version the change is based on."""
+    return Field(None, description="The version this change is based on (or send If-Match).")
 
 
 def changes_of(payload: Schema) -> dict[str, Any]:
     """The fields a PATCH body sets (absent fields stay as they are), without its ``version``."""
     return payload.model_dump(exclude_unset=True, exclude={"version"})
+
+
+def body_version(payload: Any) -> int | None:
+    """The version an action's optional body names; None without a body (If-Match may name it instead)."""
+    return payload.version if payload is not None else None  # type: ignore[no-any-return]
 
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -478,6 +496,12 @@ def etag(version: int) -> str:
 def set_etag(response: HttpResponse, version: int) -> None:
     """Put the record's version in the response's ETag header."""
     response["ETag"] = etag(version)
+
+
+def answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
+    """Answer ``record`` with its version in the ETag header; ``status`` 201 for a record just created."""
+    set_etag(response, record.version)
+    return Status(status, record) if status != 200 else record
 
 
 def not_modified(request: HttpRequest, version: int) -> HttpResponse | None:
@@ -524,3 +548,120 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int:
     if version is None:
         raise VersionRequired()
     return version
+
+
+# -- retirable records --
+
+#: The values of the ``state`` filter of a list of retirable records.
+StateFilter = Literal["active", "retired", "all"]
+
+#: The ``state`` filter of retirable reference data, as the selectors' ``active`` argument.
+ACTIVE_STATES: dict[str, bool | None] = {"active": True, "retired": False, "all": None}
+
+
+def state_field() -> Any:
+    """The ``state`` filter of a list of retirable records: in use unless the client asks otherwise."""
+    return Field("active", description="In use (default), retired, or all.")
+
+
+def filter_arguments(filters: Schema) -> dict[str, Any]:
+    """A list's query filters as the keyword arguments of its selector.
+
+    The filter names are the selector's argument names, except ``state`` (active, retired, all), which
+    becomes the selectors' ``active`` (True, False, or None for both).
+    """
+    arguments = filters.model_dump()
+    if "state" in arguments:
+        arguments["active"] = ACTIVE_STATES[arguments.pop("state")]
+    return arguments
+
+
+# -- the standard endpoints of a versioned record --
+
+
+def _changes(user: Any, record: Any) -> QuerySet[Any]:
+    """The change history of a record the user has already been allowed to read."""
+    from pledgeflow.core.services import history_of
+
+    return history_of(record)
+
+
+class RecordEndpoints:
+    """What the standard endpoints of one kind of versioned record do: create, retrieve, update, the
+    versioned actions (retire, restore, cancel, ...) and history.
+
+    A router keeps declaring each endpoint itself (its path, method, schemas, description and the service it
+    calls), so what a resource offers reads at a glance; the handler's body is one call here. Every rule stays
+    where it was: ``read`` is the selector that finds a record the user may see (404 otherwise), and the
+    service functions passed to each call check what the user may change. The order of the checks is the
+    routers' own: the record is found first (404), then the version is read (428, 422), then the service
+    decides (403, 409, 422).
+
+    - ``read(user, key)``: the selector finding one record by the key in its path.
+    - ``key``: the key of a record (its ``code`` unless told), to read it again once created or changed.
+    - ``present(user, key)``: the record as answered, when the answer carries more than ``read`` loads
+      (default: ``read``).
+    - ``changes(user, record)``: the record's change history (default: every change to it).
+    """
+
+    def __init__(
+        self,
+        read: Callable[[Any, Any], Any],
+        *,
+        key: Callable[[Any], Any] = attrgetter("code"),
+        present: Callable[[Any, Any], Any] | None = None,
+        changes: Callable[[Any, Any], QuerySet[Any]] = _changes,
+    ) -> None:
+        self.read = read
+        self.key = key
+        self.present = present or read
+        self.changes = changes
+
+    def create(
+        self, request: HttpRequest, response: HttpResponse, service: Callable[..., Any], payload: Schema
+    ) -> Any:
+        """``POST``: create the record from the body's fields; answer it with 201 and its ETag."""
+        user = actor(request)
+        record = service(user, **payload.model_dump())
+        return answer(response, self.present(user, self.key(record)), 201)
+
+    def retrieve(self, request: HttpRequest, response: HttpResponse, key: Any) -> Any:
+        """``GET``: the record with its ETag, or 304 when ``If-None-Match`` already names its version."""
+        record = self.present(actor(request), key)
+        return not_modified(request, record.version) or answer(response, record)
+
+    def update(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: Any,
+        service: Callable[..., Any],
+        payload: Any,
+    ) -> Any:
+        """``PATCH``: change the fields the body sets, based on the version it names; answer the record."""
+        user = actor(request)
+        record = self.read(user, key)
+        version = expected_version(request, payload.version)
+        updated = service(user, record, changes_of(payload), version)
+        return answer(response, self.present(user, self.key(updated)))
+
+    def act(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: Any,
+        service: Callable[..., Any],
+        payload: Any,
+        **options: Any,
+    ) -> Any:
+        """An action on the record (retire, restore, cancel, ...) based on the version its optional body or
+        If-Match names; ``options`` go to the service as they are. Answers the record as it is now."""
+        user = actor(request)
+        record = self.read(user, key)
+        service(user, record, expected_version(request, body_version(payload)), **options)
+        return answer(response, self.present(user, key))
+
+    def history(self, request: HttpRequest, key: Any, page: PageParams) -> dict[str, Any]:
+        """``GET .../history``: a page of the record's changes, oldest first."""
+        user = actor(request)
+        return history_page(self.changes(user, self.read(user, key)), page)
