@@ -961,6 +961,27 @@ def pledge_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the planner's explanation ------------------------------------------------------------------------------
 
 
+_DATE_KEYS = frozenset({"arrival", "need_by", "available"})
+
+
+def _with_dates(value: Any) -> Any:
+    """An explanation with its ISO dates as dates, so the page writes them the way the language does."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _DATE_KEYS and isinstance(item, str):
+                try:
+                    out[key] = _dt.date.fromisoformat(item)
+                    continue
+                except ValueError:
+                    pass
+            out[key] = _with_dates(item)
+        return out
+    if isinstance(value, list):
+        return [_with_dates(item) for item in value]
+    return value
+
+
 class _ScenarioCache:
     """The last few runs' scenarios, parsed once: a snapshot of 20k records takes seconds to read."""
 
@@ -1041,9 +1062,8 @@ def requirement_explanation(request: HttpRequest, pk: int) -> HttpResponse:
         from pledgeflow.engine.explain import UnknownIdError, explain_requirement
 
         try:
-            explanation = _filter_requirement_explanation(
-                user, explain_requirement(scenario, plan, requirement.reference)
-            )
+            explained = explain_requirement(scenario, plan, requirement.reference)
+            explanation = _with_dates(_filter_requirement_explanation(user, explained))
         except UnknownIdError:
             reason = _(
                 "Plan run %(run)s did not plan this requirement (it was not an approved requirement of the "
@@ -1077,7 +1097,7 @@ def pledge_explanation(request: HttpRequest, pk: int) -> HttpResponse:
         from pledgeflow.engine.explain import UnknownIdError, explain_pledge
 
         try:
-            explanation = explain_pledge(scenario, plan, pledge.reference)
+            explanation = _with_dates(explain_pledge(scenario, plan, pledge.reference))
         except UnknownIdError:
             reason = _(
                 "Plan run %(run)s did not plan this pledge (only pledges offered, committed or contracted "
