@@ -5,11 +5,11 @@ Locations are addressed and referred to by code; routes by id, and they name the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Schema
 
-from pledgeflow.core.api_support import InputSchema
+from pledgeflow.core.api_support import InputSchema, StateFilter, state_field, version_field
 from pledgeflow.logistics.choices import LocationKind
 
 
@@ -41,7 +41,7 @@ class LocationPatch(InputSchema):
     name: str | None = None
     kind: LocationKind | None = None
     country: str | None = Field(None, description="A nation code; null removes it.")
-    version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
+    version: int | None = version_field()
 
 
 class LocationFilters(Schema):
@@ -49,9 +49,7 @@ class LocationFilters(Schema):
 
     kind: LocationKind | None = None
     country: str | None = Field(None, description="A nation code.")
-    state: Literal["active", "retired", "all"] = Field(
-        "active", description="In use (default), retired, or all."
-    )
+    state: StateFilter = state_field()
     search: str | None = Field(None, description="Part of the code or name.")
 
 
@@ -88,7 +86,7 @@ class RoutePatch(InputSchema):
     """A change of transit days (retire a route and create another to move it)."""
 
     days: int | None = None
-    version: int | None = Field(None, description="The version this change is based on (or send If-Match).")
+    version: int | None = version_field()
 
 
 class RouteFilters(Schema):
@@ -97,6 +95,4 @@ class RouteFilters(Schema):
     from_location: str | None = Field(None, description="Starting location code.")
     to_location: str | None = Field(None, description="Ending location code.")
     touching: str | None = Field(None, description="Routes starting or ending at this location code.")
-    state: Literal["active", "retired", "all"] = Field(
-        "active", description="In use (default), retired, or all."
-    )
+    state: StateFilter = state_field()
