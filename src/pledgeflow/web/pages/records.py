@@ -428,7 +428,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_REQUIREMENT_MOVES = {
+_REQUIREMENT_MOVES: dict[str, Any] = {
     RequirementStatus.SUBMITTED: requirement_services.submit_requirement,
     RequirementStatus.DRAFT: requirement_services.return_requirement_to_draft,
     RequirementStatus.APPROVED: requirement_services.approve_requirement,
@@ -452,7 +452,7 @@ def requirement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from None
     target = request.POST.get("target", "")
-    move = _REQUIREMENT_MOVES.get(target)  # type: ignore[call-overload]
+    move = _REQUIREMENT_MOVES.get(target)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
