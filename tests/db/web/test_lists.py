@@ -155,3 +155,23 @@ def test_the_overview_totals_count_every_pledge_but_lists_only_visible_ones(reco
     assert response.context["totals"].pledged.quantity == 4000 + 1500 + 777
     # ... but the list of pledges past their date shows only the GREEN one to a viewer.
     assert response.context["slipped"].total == 1
+
+
+def test_the_recipient_pages_and_the_overview_cost_the_same_queries_for_few_or_many_rows(record, client_for):
+    from pledgeflow.pledges.choices import PledgeStatus
+
+    today = _dt.date.today()
+
+    def more(n: int) -> None:
+        records.pledge("POL", status=PledgeStatus.COMMITTED, available=today + _dt.timedelta(days=5))
+        records.pledge("POL", status=PledgeStatus.HANDED_OVER)
+        records.pledge("POL", status=PledgeStatus.OFFERED, available=today - _dt.timedelta(days=n + 1))
+        records.requirement(record["approved"], reference=f"UKR-ART-{200 + n}")
+
+    client = client_for(factories.recipient_officer("UKR"))
+    urls = ("/recipient/", "/recipient/coming/", "/recipient/receipts/", "/")
+    more(0)  # one row of each: an empty table skips the page's queries
+    few = {url: _queries(client, url) for url in urls}
+    for n in range(1, 30):
+        more(n)
+    assert {url: _queries(client, url) for url in urls} == few
