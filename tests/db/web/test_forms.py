@@ -264,3 +264,68 @@ def test_the_recipient_declines_an_offer_and_a_donor_cannot(record, client_for):
     client.post(f"/pledges/{offer.pk}/decline/", {"version": offer.version, "note": "Calibre not in service"})
     offer.refresh_from_db()
     assert offer.status == PledgeStatus.DECLINED
+
+
+def _pledge_post(pledge: Pledge, **changes: Any) -> dict[str, Any]:
+    data = {
+        "donor": pledge.donor_id,
+        "item": pledge.item.code,
+        "quantity": str(pledge.quantity),
+        "available": pledge.available.isoformat(),
+        "origin": pledge.origin.code,
+        "source": pledge.source,
+        "channel": pledge.channel,
+        "sharing_label": pledge.sharing_label,
+        "releasable_to": [n.code for n in pledge.releasable_to.all()],
+        "note": pledge.note,
+        "version": str(pledge.version),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_liaison_changes_its_pledge_and_only_what_changed_is_recorded(record, client_for):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    form = client.get(f"/pledges/{german.pk}/edit/").context["form"]
+    assert form.fields["donor"].disabled  # a liaison cannot move a pledge to another donor
+    response = client.post(f"/pledges/{german.pk}/edit/", _pledge_post(german, quantity="4500"))
+    assert response.status_code == 302
+    german.refresh_from_db()
+    assert german.quantity == 4500 and german.version == 2
+    last = (
+        ChangeRecord.objects.filter(entity="pledges.pledge", object_id=str(german.pk)).order_by("-id").first()
+    )
+    assert last.before["quantity"] == 4000 and last.after["quantity"] == 4500
+
+
+def test_after_dispatch_only_the_label_and_note_change_and_the_form_says_so(record, client_for):
+    german = record["german"]
+    Pledge.objects.filter(pk=german.pk).update(status=PledgeStatus.DISPATCHED)
+    german.refresh_from_db()
+    client = client_for(factories.donor_liaison("DEU"))
+    refused = client.post(f"/pledges/{german.pk}/edit/", _pledge_post(german, quantity="10"))
+    assert refused.status_code == 422
+    assert "after dispatch only the sharing label" in " ".join(refused.context["form"].errors["quantity"])
+    assert 'value="10"' in refused.content.decode()
+    allowed = client.post(f"/pledges/{german.pk}/edit/", _pledge_post(german, note="Convoy left Bremen"))
+    assert allowed.status_code == 302
+    german.refresh_from_db()
+    assert german.note == "Convoy left Bremen" and german.quantity == 4000
+
+
+def test_a_stale_pledge_save_keeps_the_input_and_shows_the_current_value(record, client_for, coordinator):
+    german = record["german"]
+    client = client_for(factories.donor_liaison("DEU"))
+    data = _pledge_post(german, quantity="4200")
+    from pledgeflow.pledges import services
+
+    services.update_pledge(coordinator, german, {"quantity": 3900}, german.version)
+    response = client.post(f"/pledges/{german.pk}/edit/", data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert (
+        "Someone else changed this record" in body
+        and 'value="4200"' in body
+        and "Current value: 3900" in body
+    )
