@@ -8,27 +8,25 @@ session hidden by its label answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from dataclasses import asdict
+from operator import attrgetter
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from ninja.responses import Status
 
 from pledgeflow.core.api_support import (
-    ACTIVE_STATES,
     ChangeOut,
     PageParams,
+    RecordEndpoints,
     VersionIn,
     actor,
-    changes_of,
+    answer,
     error_responses,
     expected_version,
-    history_page,
-    not_modified,
+    filter_arguments,
     order_by,
     page_schema,
     paginate,
-    set_etag,
 )
 from pledgeflow.training import selectors, services
 from pledgeflow.training.choices import CohortStatus
@@ -92,22 +90,14 @@ COHORT_ORDERING = {
 PACKAGE_ORDERING = {"code": "code", "name": "name", "need_by": "need_by", "priority": "priority"}
 
 
-def _version(payload: Any) -> int | None:
-    """The version an action's optional body names (None: look for If-Match)."""
-    return payload.version if payload is not None else None
-
-
 def _text(payload: Any, name: str) -> str:
     """A text field of an action's optional body ("" without a body)."""
     return str(getattr(payload, name, "") or "") if payload is not None else ""
 
 
-def _answer(response: HttpResponse, record: Any, status: int = 200) -> Any:
-    set_etag(response, record.version)
-    return Status(status, record) if status != 200 else record
-
-
 # -- skills --
+
+SKILLS = RecordEndpoints(selectors.get_skill, changes=selectors.history)
 
 
 @router.get("/skills", response={200: page_schema(SkillOut), **_LIST})
@@ -115,34 +105,26 @@ def list_skills(
     request: HttpRequest, filters: Query[SkillFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Skills and their prerequisites; active ones unless ``state`` says otherwise."""
-    skills = selectors.list_skills(actor(request), active=ACTIVE_STATES[filters.state], search=filters.search)
+    skills = selectors.list_skills(actor(request), **filter_arguments(filters))
     return paginate(order_by(skills, page.ordering, SKILL_ORDERING, ["code"]), page)
 
 
 @router.post("/skills", response={201: SkillOut, **_CREATE})
 def create_skill(request: HttpRequest, payload: SkillIn, response: HttpResponse) -> Any:
     """Create a skill (training coordinators, coordinators); a prerequisite cycle is refused, named."""
-    user = actor(request)
-    skill = services.create_skill(user, **payload.model_dump())
-    return _answer(response, selectors.get_skill(user, skill.code), 201)
+    return SKILLS.create(request, response, services.create_skill, payload)
 
 
 @router.get("/skills/{code}", response={200: SkillOut, **_READ})
 def get_skill(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One skill by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
-    skill = selectors.get_skill(actor(request), code)
-    return not_modified(request, skill.version) or _answer(response, skill)
+    return SKILLS.retrieve(request, response, code)
 
 
 @router.patch("/skills/{code}", response={200: SkillOut, **_WRITE})
 def update_skill(request: HttpRequest, code: str, payload: SkillPatch, response: HttpResponse) -> Any:
     """Change a skill; name the version it is based on."""
-    user = actor(request)
-    skill = selectors.get_skill(user, code)
-    updated = services.update_skill(
-        user, skill, changes_of(payload), expected_version(request, payload.version)
-    )
-    return _answer(response, selectors.get_skill(user, updated.code))
+    return SKILLS.update(request, response, code, services.update_skill, payload)
 
 
 @router.post("/skills/{code}/retire", response={200: SkillOut, **_WRITE})
@@ -150,9 +132,7 @@ def retire_skill(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Retire a skill no active course teaches and no planned cohort aims for."""
-    user = actor(request)
-    services.retire_skill(user, selectors.get_skill(user, code), expected_version(request, _version(payload)))
-    return _answer(response, selectors.get_skill(user, code))
+    return SKILLS.act(request, response, code, services.retire_skill, payload)
 
 
 @router.post("/skills/{code}/restore", response={200: SkillOut, **_WRITE})
@@ -160,21 +140,18 @@ def restore_skill(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Bring a retired skill back."""
-    user = actor(request)
-    services.restore_skill(
-        user, selectors.get_skill(user, code), expected_version(request, _version(payload))
-    )
-    return _answer(response, selectors.get_skill(user, code))
+    return SKILLS.act(request, response, code, services.restore_skill, payload)
 
 
 @router.get("/skills/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def skill_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the skill, oldest first."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_skill(user, code)), page)
+    return SKILLS.history(request, code, page)
 
 
 # -- courses --
+
+COURSES = RecordEndpoints(selectors.get_course, changes=selectors.history)
 
 
 @router.get("/courses", response={200: page_schema(CourseOut), **_LIST})
@@ -182,36 +159,26 @@ def list_courses(
     request: HttpRequest, filters: Query[CourseFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """The courses you may see; active ones unless ``state`` says otherwise."""
-    values = filters.model_dump()
-    values["active"] = ACTIVE_STATES[values.pop("state")]
-    courses = selectors.list_courses(actor(request), **values)
+    courses = selectors.list_courses(actor(request), **filter_arguments(filters))
     return paginate(order_by(courses, page.ordering, COURSE_ORDERING, ["code"]), page)
 
 
 @router.post("/courses", response={201: CourseOut, **_CREATE})
 def create_course(request: HttpRequest, payload: CourseIn, response: HttpResponse) -> Any:
     """Offer a course (a donor liaison: hosted by its own nation)."""
-    user = actor(request)
-    course = services.create_course(user, **payload.model_dump())
-    return _answer(response, selectors.get_course(user, course.code), 201)
+    return COURSES.create(request, response, services.create_course, payload)
 
 
 @router.get("/courses/{code}", response={200: CourseOut, **_READ})
 def get_course(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One course by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
-    course = selectors.get_course(actor(request), code)
-    return not_modified(request, course.version) or _answer(response, course)
+    return COURSES.retrieve(request, response, code)
 
 
 @router.patch("/courses/{code}", response={200: CourseOut, **_WRITE})
 def update_course(request: HttpRequest, code: str, payload: CoursePatch, response: HttpResponse) -> Any:
     """Change a course; name the version it is based on."""
-    user = actor(request)
-    course = selectors.get_course(user, code)
-    updated = services.update_course(
-        user, course, changes_of(payload), expected_version(request, payload.version)
-    )
-    return _answer(response, selectors.get_course(user, updated.code))
+    return COURSES.update(request, response, code, services.update_course, payload)
 
 
 @router.post("/courses/{code}/retire", response={200: CourseOut, **_WRITE})
@@ -219,11 +186,7 @@ def retire_course(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Retire a course without sessions to come."""
-    user = actor(request)
-    services.retire_course(
-        user, selectors.get_course(user, code), expected_version(request, _version(payload))
-    )
-    return _answer(response, selectors.get_course(user, code))
+    return COURSES.act(request, response, code, services.retire_course, payload)
 
 
 @router.post("/courses/{code}/restore", response={200: CourseOut, **_WRITE})
@@ -231,21 +194,18 @@ def restore_course(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Offer a retired course again."""
-    user = actor(request)
-    services.restore_course(
-        user, selectors.get_course(user, code), expected_version(request, _version(payload))
-    )
-    return _answer(response, selectors.get_course(user, code))
+    return COURSES.act(request, response, code, services.restore_course, payload)
 
 
 @router.get("/courses/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def course_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the course, oldest first."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_course(user, code)), page)
+    return COURSES.history(request, code, page)
 
 
 # -- sessions --
+
+SESSIONS = RecordEndpoints(selectors.get_session, changes=selectors.history)
 
 
 @router.get("/sessions", response={200: page_schema(SessionOut), **_LIST})
@@ -253,34 +213,26 @@ def list_sessions(
     request: HttpRequest, filters: Query[SessionFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """The sessions you may see, filtered."""
-    sessions = selectors.list_sessions(actor(request), **filters.model_dump())
+    sessions = selectors.list_sessions(actor(request), **filter_arguments(filters))
     return paginate(order_by(sessions, page.ordering, SESSION_ORDERING, ["code"]), page)
 
 
 @router.post("/sessions", response={201: SessionOut, **_CREATE})
 def create_session(request: HttpRequest, payload: SessionIn, response: HttpResponse) -> Any:
     """Schedule a session of an active course."""
-    user = actor(request)
-    session = services.create_session(user, **payload.model_dump())
-    return _answer(response, selectors.get_session(user, session.code), 201)
+    return SESSIONS.create(request, response, services.create_session, payload)
 
 
 @router.get("/sessions/{code}", response={200: SessionOut, **_READ})
 def get_session(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One session by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
-    session = selectors.get_session(actor(request), code)
-    return not_modified(request, session.version) or _answer(response, session)
+    return SESSIONS.retrieve(request, response, code)
 
 
 @router.patch("/sessions/{code}", response={200: SessionOut, **_WRITE})
 def update_session(request: HttpRequest, code: str, payload: SessionPatch, response: HttpResponse) -> Any:
     """Change a scheduled session; name the version it is based on."""
-    user = actor(request)
-    session = selectors.get_session(user, code)
-    updated = services.update_session(
-        user, session, changes_of(payload), expected_version(request, payload.version)
-    )
-    return _answer(response, selectors.get_session(user, updated.code))
+    return SESSIONS.update(request, response, code, services.update_session, payload)
 
 
 @router.post("/sessions/{code}/cancel", response={200: SessionOut, **_WRITE})
@@ -288,22 +240,20 @@ def cancel_session(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
     """Cancel a scheduled session; its open training proposals are declined with it."""
-    user = actor(request)
-    session = selectors.get_session(user, code)
-    services.cancel_session(
-        user, session, expected_version(request, _version(payload)), note=_text(payload, "note")
+    return SESSIONS.act(
+        request, response, code, services.cancel_session, payload, note=_text(payload, "note")
     )
-    return _answer(response, selectors.get_session(user, code))
 
 
 @router.get("/sessions/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def session_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the session, oldest first."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_session(user, code)), page)
+    return SESSIONS.history(request, code, page)
 
 
 # -- cohorts --
+
+COHORTS = RecordEndpoints(selectors.get_cohort, changes=selectors.history)
 
 
 @router.get("/cohorts", response={200: page_schema(CohortOut), **_LIST})
@@ -311,34 +261,26 @@ def list_cohorts(
     request: HttpRequest, filters: Query[CohortFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Cohorts, filtered."""
-    cohorts = selectors.list_cohorts(actor(request), **filters.model_dump())
+    cohorts = selectors.list_cohorts(actor(request), **filter_arguments(filters))
     return paginate(order_by(cohorts, page.ordering, COHORT_ORDERING, ["code"]), page)
 
 
 @router.post("/cohorts", response={201: CohortOut, **_CREATE})
 def create_cohort(request: HttpRequest, payload: CohortIn, response: HttpResponse) -> Any:
     """Record a cohort (the recipient's officers, training coordinators, coordinators)."""
-    user = actor(request)
-    cohort = services.create_cohort(user, **payload.model_dump())
-    return _answer(response, selectors.get_cohort(user, cohort.code), 201)
+    return COHORTS.create(request, response, services.create_cohort, payload)
 
 
 @router.get("/cohorts/{code}", response={200: CohortOut, **_READ})
 def get_cohort(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One cohort by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
-    cohort = selectors.get_cohort(actor(request), code)
-    return not_modified(request, cohort.version) or _answer(response, cohort)
+    return COHORTS.retrieve(request, response, code)
 
 
 @router.patch("/cohorts/{code}", response={200: CohortOut, **_WRITE})
 def update_cohort(request: HttpRequest, code: str, payload: CohortPatch, response: HttpResponse) -> Any:
     """Change a planned cohort; name the version it is based on."""
-    user = actor(request)
-    cohort = selectors.get_cohort(user, code)
-    updated = services.update_cohort(
-        user, cohort, changes_of(payload), expected_version(request, payload.version)
-    )
-    return _answer(response, selectors.get_cohort(user, updated.code))
+    return COHORTS.update(request, response, code, services.update_cohort, payload)
 
 
 @router.post("/cohorts/{code}/cancel", response={200: CohortOut, **_WRITE})
@@ -346,12 +288,7 @@ def cancel_cohort(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
     """Cancel a planned cohort; it stays on record."""
-    user = actor(request)
-    cohort = selectors.get_cohort(user, code)
-    services.cancel_cohort(
-        user, cohort, expected_version(request, _version(payload)), note=_text(payload, "note")
-    )
-    return _answer(response, selectors.get_cohort(user, code))
+    return COHORTS.act(request, response, code, services.cancel_cohort, payload, note=_text(payload, "note"))
 
 
 @router.post("/cohorts/{code}/trained", response={200: CohortOut, **_WRITE})
@@ -359,25 +296,22 @@ def complete_cohort(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
     """Record that a planned cohort holds its target skill; plan runs no longer assign it."""
-    user = actor(request)
-    cohort = selectors.get_cohort(user, code)
-    services.complete_cohort(
-        user, cohort, expected_version(request, _version(payload)), note=_text(payload, "note")
+    return COHORTS.act(
+        request, response, code, services.complete_cohort, payload, note=_text(payload, "note")
     )
-    return _answer(response, selectors.get_cohort(user, code))
 
 
 @router.get("/cohorts/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def cohort_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the cohort, oldest first."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_cohort(user, code)), page)
+    return COHORTS.history(request, code, page)
 
 
 # -- packages --
 
 
 def _package_detail(user: Any, code: str) -> Any:
+    """The package as answered: with the references of its requirements and the codes of its cohorts."""
     package = selectors.get_package(user, code)
     package.requirement_references = selectors.package_requirement_references(user, package)
     package.cohort_codes = sorted(
@@ -386,41 +320,34 @@ def _package_detail(user: Any, code: str) -> Any:
     return package
 
 
+PACKAGES = RecordEndpoints(selectors.get_package, present=_package_detail, changes=selectors.history)
+
+
 @router.get("/packages", response={200: page_schema(PackageOut), **_LIST})
 def list_packages(
     request: HttpRequest, filters: Query[PackageFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Capability packages; active ones unless ``state`` says otherwise; ``needs_retiming`` filters."""
-    values = filters.model_dump()
-    values["active"] = ACTIVE_STATES[values.pop("state")]
-    packages = selectors.list_packages(actor(request), **values)
+    packages = selectors.list_packages(actor(request), **filter_arguments(filters))
     return paginate(order_by(packages, page.ordering, PACKAGE_ORDERING, ["code"]), page)
 
 
 @router.post("/packages", response={201: PackageDetailOut, **_CREATE})
 def create_package(request: HttpRequest, payload: PackageIn, response: HttpResponse) -> Any:
     """Define a capability package (the recipient's officers, training coordinators, coordinators)."""
-    user = actor(request)
-    package = services.create_package(user, **payload.model_dump())
-    return _answer(response, _package_detail(user, package.code), 201)
+    return PACKAGES.create(request, response, services.create_package, payload)
 
 
 @router.get("/packages/{code}", response={200: PackageDetailOut, **_READ})
 def get_package(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One package with its requirements and cohorts, its version in the ETag (304 for If-None-Match)."""
-    package = _package_detail(actor(request), code)
-    return not_modified(request, package.version) or _answer(response, package)
+    return PACKAGES.retrieve(request, response, code)
 
 
 @router.patch("/packages/{code}", response={200: PackageDetailOut, **_WRITE})
 def update_package(request: HttpRequest, code: str, payload: PackagePatch, response: HttpResponse) -> Any:
     """Change a package; name the version it is based on."""
-    user = actor(request)
-    package = selectors.get_package(user, code)
-    updated = services.update_package(
-        user, package, changes_of(payload), expected_version(request, payload.version)
-    )
-    return _answer(response, _package_detail(user, updated.code))
+    return PACKAGES.update(request, response, code, services.update_package, payload)
 
 
 @router.post("/packages/{code}/retire", response={200: PackageDetailOut, **_WRITE})
@@ -428,11 +355,7 @@ def retire_package(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Retire a package without planned cohorts."""
-    user = actor(request)
-    services.retire_package(
-        user, selectors.get_package(user, code), expected_version(request, _version(payload))
-    )
-    return _answer(response, _package_detail(user, code))
+    return PACKAGES.act(request, response, code, services.retire_package, payload)
 
 
 @router.post("/packages/{code}/restore", response={200: PackageDetailOut, **_WRITE})
@@ -440,11 +363,7 @@ def restore_package(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
     """Bring a retired package back."""
-    user = actor(request)
-    services.restore_package(
-        user, selectors.get_package(user, code), expected_version(request, _version(payload))
-    )
-    return _answer(response, _package_detail(user, code))
+    return PACKAGES.act(request, response, code, services.restore_package, payload)
 
 
 @router.get("/packages/{code}/readiness", response={200: page_schema(ReadinessOut), **_READ})
@@ -458,11 +377,20 @@ def package_readiness(request: HttpRequest, code: str, page: Query[PageParams]) 
 @router.get("/packages/{code}/history", response={200: page_schema(ChangeOut), **_READ})
 def package_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the package (re-timing flags included), oldest first."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_package(user, code)), page)
+    return PACKAGES.history(request, code, page)
 
 
 # -- proposals --
+
+#: Proposals are addressed by id; accepting and declining them are decisions, not versioned changes.
+PROPOSALS = RecordEndpoints(selectors.get_training_proposal, key=attrgetter("pk"), changes=selectors.history)
+
+
+def _decision_version(request: HttpRequest, payload: DecisionIn) -> int | None:
+    """The version a decision is based on, if it names one (body or If-Match): a decision may name none."""
+    if payload.version is None and "If-Match" not in request.headers:
+        return None
+    return expected_version(request, payload.version)
 
 
 @router.get("/proposals", response={200: page_schema(TrainingProposalOut), **error_responses(401, 403, 422)})
@@ -470,7 +398,7 @@ def list_proposals(
     request: HttpRequest, filters: Query[TrainingProposalFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Training proposals you may read: a host's liaison its own, the recipient's officers their cohorts'."""
-    proposals = selectors.list_training_proposals(actor(request), **filters.model_dump())
+    proposals = selectors.list_training_proposals(actor(request), **filter_arguments(filters))
     ordering = {
         "run": "run__number",
         "session": "session__code",
@@ -485,8 +413,7 @@ def list_proposals(
 )
 def get_proposal(request: HttpRequest, proposal_id: int, response: HttpResponse) -> Any:
     """One training proposal, its version in the ETag (``If-None-Match`` with it answers 304)."""
-    proposal = selectors.get_training_proposal(actor(request), proposal_id)
-    return not_modified(request, proposal.version) or _answer(response, proposal)
+    return PROPOSALS.retrieve(request, response, proposal_id)
 
 
 @router.post("/proposals/{int:proposal_id}/accept", response={200: TrainingProposalOut, **_WRITE})
@@ -495,11 +422,8 @@ def accept_proposal(
 ) -> Any:
     """Accept: the host seats the cohort in the session."""
     user = actor(request)
-    version = None
-    if _version(payload) is not None or "If-Match" in request.headers:
-        version = expected_version(request, _version(payload))
-    services.accept_training_proposal(user, proposal_id, version)
-    return _answer(response, selectors.get_training_proposal(user, proposal_id))
+    services.accept_training_proposal(user, proposal_id, _decision_version(request, payload))
+    return answer(response, selectors.get_training_proposal(user, proposal_id))
 
 
 @router.post("/proposals/{int:proposal_id}/decline", response={200: TrainingProposalOut, **_WRITE})
@@ -508,11 +432,9 @@ def decline_proposal(
 ) -> Any:
     """Decline, optionally with a reason: the next run plans the cohort again."""
     user = actor(request)
-    version = None
-    if _version(payload) is not None or "If-Match" in request.headers:
-        version = expected_version(request, _version(payload))
+    version = _decision_version(request, payload)
     services.decline_training_proposal(user, proposal_id, _text(payload, "reason"), version)
-    return _answer(response, selectors.get_training_proposal(user, proposal_id))
+    return answer(response, selectors.get_training_proposal(user, proposal_id))
 
 
 @router.get(
@@ -521,8 +443,7 @@ def decline_proposal(
 )
 def proposal_history(request: HttpRequest, proposal_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """Made, accepted, declined or superseded: who and when."""
-    user = actor(request)
-    return history_page(selectors.history(user, selectors.get_training_proposal(user, proposal_id)), page)
+    return PROPOSALS.history(request, proposal_id, page)
 
 
 # -- contribution --

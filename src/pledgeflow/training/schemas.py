@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Schema
 
-from pledgeflow.core.api_support import InputSchema
+from pledgeflow.core.api_support import InputSchema, StateFilter, state_field, version_field
 from pledgeflow.core.choices import SharingLabel
 from pledgeflow.training.choices import (
     COHORT_TRANSITIONS,
@@ -20,9 +20,6 @@ from pledgeflow.training.choices import (
     SessionStatus,
     TrainingProposalStatus,
 )
-
-_VERSION = Field(None, description="The version this change is based on (or send If-Match).")
-_STATE = Field("active", description="In use (default), retired, or all.")
 
 
 def _codes(related: Any) -> list[str]:
@@ -65,13 +62,13 @@ class SkillPatch(InputSchema):
     name: str | None = None
     prerequisites: list[str] | None = None
     description: str | None = None
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class SkillFilters(Schema):
     """Filters of the skill list."""
 
-    state: Literal["active", "retired", "all"] = _STATE
+    state: StateFilter = state_field()
     search: str | None = Field(None, description="Part of the code or name.")
 
 
@@ -137,7 +134,7 @@ class CoursePatch(InputSchema):
     sharing_label: SharingLabel | None = None
     releasable_to: list[str] | None = None
     note: str | None = None
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class CourseFilters(Schema):
@@ -147,7 +144,7 @@ class CourseFilters(Schema):
     skill: str | None = None
     language: str | None = None
     sharing_label: list[SharingLabel] | None = None
-    state: Literal["active", "retired", "all"] = _STATE
+    state: StateFilter = state_field()
     search: str | None = None
 
 
@@ -222,7 +219,7 @@ class SessionPatch(InputSchema):
     sharing_label: SharingLabel | None = None
     releasable_to: list[str] | None = None
     note: str | None = None
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class SessionFilters(Schema):
@@ -241,7 +238,7 @@ class CancelIn(InputSchema):
     """Cancel a record; it stays on record, cancelled."""
 
     note: str = ""
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 # --- cohorts ------------------------------------------------------------------------------------------------
@@ -317,7 +314,7 @@ class CohortPatch(InputSchema):
     held: list[str] | None = None
     package: str | None = None
     note: str | None = None
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class CohortFilters(Schema):
@@ -381,13 +378,13 @@ class PackagePatch(InputSchema):
     priority: int | None = None
     need_by: dt.date | None = None
     note: str | None = None
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class PackageFilters(Schema):
     """Filters of the package list."""
 
-    state: Literal["active", "retired", "all"] = _STATE
+    state: StateFilter = state_field()
     needs_retiming: bool | None = None
     nation: str | None = None
     search: str | None = None
@@ -473,7 +470,7 @@ class DecisionIn(InputSchema):
     """A decision on a training proposal."""
 
     reason: str = ""
-    version: int | None = _VERSION
+    version: int | None = version_field()
 
 
 class HostContributionOut(Schema):
