@@ -329,3 +329,15 @@ def test_a_stale_pledge_save_keeps_the_input_and_shows_the_current_value(record,
         and 'value="4200"' in body
         and "Current value: 3900" in body
     )
+
+
+def test_the_timeline_shows_the_current_milestone_even_without_a_log_entry(record, client_for, coordinator):
+    # The factory records a committed pledge with only its "offered" entry, as an import may.
+    timeline = client_for(coordinator).get(f"/pledges/{record['german'].pk}/").context["timeline"]
+    assert [(s["kind"], s["state"]) for s in timeline] == [
+        ("offered", "done"),
+        ("committed", "current"),
+        ("dispatched", "ahead"),
+        ("handed_over", "ahead"),
+        ("received", "ahead"),
+    ]

@@ -600,11 +600,13 @@ def pledge_timeline(pledge: Pledge, log: list[Any]) -> list[dict[str, Any]]:
                 "condition": _(ReceiptCondition(entry.condition).label) if entry.condition else "",
             }
         )
-    if steps:
-        for step in reversed(steps):
-            if step["kind"] != MilestoneKind.SLIPPED:
-                step["state"] = "current"
-                break
+    if pledge.status not in reached:
+        # A record imported at its milestone carries no log entry for it: show the milestone, undated.
+        steps.append({"kind": pledge.status, "label": _(PledgeStatus(pledge.status).label), "state": "done"})
+    for step in reversed(steps):
+        if step["kind"] != MilestoneKind.SLIPPED:
+            step["state"] = "current"
+            break
     if pledge.status in (PledgeStatus.WITHDRAWN, PledgeStatus.DECLINED):
         return steps
     path = _path(pledge)
