@@ -36,6 +36,7 @@ __all__ = [
     "RequirementForm",
     "SlipForm",
     "TransitionForm",
+    "VersionForm",
 ]
 
 #: Dates are typed as ISO (what a date picker sends) or as day/month/year.
@@ -308,6 +309,18 @@ class NoteForm(AccessibleForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VersionForm(AccessibleForm):
+    """Starting or approving a priority-list version: an optional label (for a new one) and a note."""
+
+    label = forms.CharField(
+        label=_("Label"),
+        required=False,
+        max_length=32,
+        help_text=_("Leave empty for the month after the current version (e.g. 2026-12)."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReceiptForm(AccessibleForm):

@@ -341,3 +341,31 @@ def test_the_timeline_shows_the_current_milestone_even_without_a_log_entry(recor
         ("handed_over", "ahead"),
         ("received", "ahead"),
     ]
+
+
+def test_the_coordinator_approves_the_draft_list_and_the_recipient_starts_the_next(
+    record, client_for, coordinator
+):
+    from pledgeflow.requirements.models import PriorityListVersion
+    from pledgeflow.requirements.selectors import current_version, draft_version
+
+    officer = client_for(factories.recipient_officer("UKR"))
+    # Approval is joint: the officer may not approve a version, and a draft requirement blocks it.
+    assert officer.get("/requirements/versions/approve/").status_code == 403
+    cell = client_for(coordinator)
+    blocked = cell.post("/requirements/versions/approve/", {"note": ""})
+    assert blocked.status_code == 422 and "still has requirements in draft" in blocked.content.decode()
+    need = record["draft_need"]
+    officer.post(f"/requirements/{need.pk}/status/", {"target": "submitted", "version": need.version})
+    approved = cell.post("/requirements/versions/approve/", {"note": "Agreed at the November conference"})
+    assert approved.status_code == 302
+    assert current_version().label == "2026-11" and draft_version() is None
+    # With no draft left, the officer starts the next one: a copy of the approved needs.
+    listing = officer.get("/requirements/").content.decode()
+    assert "/requirements/versions/next/" in listing
+    started = officer.post("/requirements/versions/next/", {"label": "", "note": ""})
+    assert started.status_code == 302
+    draft = draft_version()
+    assert draft is not None and draft.label == "2026-12"
+    assert set(draft.requirements.values_list("reference", flat=True)) == {"UKR-ART-0002"}
+    assert PriorityListVersion.objects.count() == 3

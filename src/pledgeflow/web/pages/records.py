@@ -242,7 +242,13 @@ def requirement_list(request: HttpRequest) -> HttpResponseBase:
         request,
         "web/records/requirement_list.html",
         table,
-        {"filter_form": form, "can_create": can_manage_requirements(request.user), "draft": draft_version()},
+        {
+            "filter_form": form,
+            "can_create": can_manage_requirements(request.user),
+            "can_approve_version": is_coordinator(request.user),
+            "draft": draft_version(),
+            "current": current_version(),
+        },
     )
 
 
@@ -511,6 +517,88 @@ def requirement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_label": _("Cancel the requirement"),
             "cancel_href": reverse("requirement-detail", args=[pk]),
         },
+    )
+
+
+# --- list versions --------------------------------------------------------------------------------------
+
+
+@login_required
+def list_version_start(request: HttpRequest) -> HttpResponse:
+    """Start the next draft version of the list (a copy of the current one's open needs), on confirmation."""
+    user = request.user
+    _require_manager(user)
+    current = current_version()
+    form = web_forms.VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, version = service_call(
+            form,
+            lambda: requirement_services.start_next_version(
+                user, label=form.cleaned_data["label"] or None, note=form.cleaned_data["note"]
+            ),
+        )
+        if ok:
+            messages.success(
+                request,
+                _("List version %(label)s started as a draft, with %(count)s requirements carried over.")
+                % {"label": version.label, "count": version.requirements.count()},
+            )
+            return redirect(reverse("requirement-list") + f"?list_version={version.pk}")
+    return render(
+        request,
+        "web/records/list_version_form.html",
+        {
+            "form": form,
+            "title": _("Start the next list version"),
+            "explanation": _(
+                "The next version starts as a copy of the approved requirements of the current version "
+                "%(label)s; change them there, add new ones, and submit them for approval."
+            )
+            % {"label": current.label if current else "\u2013"},
+            "confirm_label": _("Start the next version"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def list_version_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the draft version (coordinators): its submitted requirements are approved, the list frozen."""
+    user = request.user
+    if not is_coordinator(user):
+        raise DjangoPermissionDenied(
+            _("Approval is joint: the recipient's requirements officer submits, a coordinator approves.")
+        )
+    draft = draft_version()
+    if draft is None:
+        raise Http404(_("There is no draft list version to approve."))
+    form = web_forms.VersionForm(request.POST or None)
+    form.fields.pop("label")
+    if request.method == "POST" and form.is_valid():
+        ok, version = service_call(
+            form, lambda: requirement_services.approve_version(user, draft, note=form.cleaned_data["note"])
+        )
+        if ok:
+            messages.success(
+                request,
+                _("List version %(label)s approved; it is now the current list.") % {"label": version.label},
+            )
+            return redirect(reverse("requirement-list") + f"?list_version={version.pk}")
+    return render(
+        request,
+        "web/records/list_version_form.html",
+        {
+            "form": form,
+            "title": _("Approve list version %(label)s") % {"label": draft.label},
+            "explanation": _(
+                "Every submitted requirement on %(label)s is approved and the version becomes the current, "
+                "frozen list the planner plans. Requirements still in draft must be submitted or cancelled "
+                "first."
+            )
+            % {"label": draft.label},
+            "confirm_label": _("Approve the version"),
+        },
+        status=422 if form.errors else 200,
     )
 
 
@@ -1126,6 +1214,8 @@ urlpatterns = [
     path("requirements/<int:pk>/status/", requirement_transition, name="requirement-transition"),
     path("requirements/<int:pk>/cancel/", requirement_cancel, name="requirement-cancel"),
     path("requirements/<int:pk>/explanation/", requirement_explanation, name="requirement-explanation"),
+    path("requirements/versions/next/", list_version_start, name="list-version-start"),
+    path("requirements/versions/approve/", list_version_approve, name="list-version-approve"),
     path("pledges/", pledge_list, name="pledge-list"),
     path("pledges/new/", pledge_create, name="pledge-create"),
     path("pledges/<int:pk>/", pledge_detail, name="pledge-detail"),
