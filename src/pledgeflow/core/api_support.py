@@ -62,8 +62,12 @@ from pledgeflow.core import errors as domain_errors
 __all__ = [
     "ACTIVE_STATES",
     "AUTH",
+    "CREATE_ERRORS",
     "DEFAULT_LIMIT",
+    "LIST_ERRORS",
     "MAX_LIMIT",
+    "READ_ERRORS",
+    "WRITE_ERRORS",
     "ApiValidationError",
     "BearerTokenAuth",
     "ChangeOut",
@@ -190,6 +194,14 @@ class ErrorOut(Schema):
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The ``response=`` entries documenting the refusals an operation may answer."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+#: The refusals the standard endpoints document, beside their answer: a list (a bad filter, ordering or
+#: page), one record or its history, a creation, and a change or an action on a record.
+LIST_ERRORS = error_responses(401, 422)
+READ_ERRORS = error_responses(401, 404)
+CREATE_ERRORS = error_responses(401, 403, 422)
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 428)
 
 
 class ApiValidationError(Exception):
@@ -482,7 +494,7 @@ def changes_of(payload: Schema) -> dict[str, Any]:
 
 def body_version(payload: Any) -> int | None:
     """The version an action's optional body names; None without a body (If-Match may name it instead)."""
-    return payload.version if payload is not None else None  # type: ignore[no-any-return]
+    return payload.version if payload is not None else None
 
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')

@@ -15,6 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from pledgeflow.core.api_support import (
+    CREATE_ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ChangeOut,
     PageParams,
     RecordEndpoints,
@@ -63,10 +67,6 @@ from pledgeflow.training.schemas import (
 
 router = Router(tags=["training"])
 
-_READ = error_responses(401, 404)
-_LIST = error_responses(401, 422)
-_CREATE = error_responses(401, 403, 422)
-_WRITE = error_responses(401, 403, 404, 409, 422, 428)
 
 SKILL_ORDERING = {"code": "code", "name": "name"}
 COURSE_ORDERING = {
@@ -100,7 +100,7 @@ def _text(payload: Any, name: str) -> str:
 SKILLS = RecordEndpoints(selectors.get_skill, changes=selectors.history)
 
 
-@router.get("/skills", response={200: page_schema(SkillOut), **_LIST})
+@router.get("/skills", response={200: page_schema(SkillOut), **LIST_ERRORS})
 def list_skills(
     request: HttpRequest, filters: Query[SkillFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -109,25 +109,25 @@ def list_skills(
     return paginate(order_by(skills, page.ordering, SKILL_ORDERING, ["code"]), page)
 
 
-@router.post("/skills", response={201: SkillOut, **_CREATE})
+@router.post("/skills", response={201: SkillOut, **CREATE_ERRORS})
 def create_skill(request: HttpRequest, payload: SkillIn, response: HttpResponse) -> Any:
     """Create a skill (training coordinators, coordinators); a prerequisite cycle is refused, named."""
     return SKILLS.create(request, response, services.create_skill, payload)
 
 
-@router.get("/skills/{code}", response={200: SkillOut, **_READ})
+@router.get("/skills/{code}", response={200: SkillOut, **READ_ERRORS})
 def get_skill(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One skill by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
     return SKILLS.retrieve(request, response, code)
 
 
-@router.patch("/skills/{code}", response={200: SkillOut, **_WRITE})
+@router.patch("/skills/{code}", response={200: SkillOut, **WRITE_ERRORS})
 def update_skill(request: HttpRequest, code: str, payload: SkillPatch, response: HttpResponse) -> Any:
     """Change a skill; name the version it is based on."""
     return SKILLS.update(request, response, code, services.update_skill, payload)
 
 
-@router.post("/skills/{code}/retire", response={200: SkillOut, **_WRITE})
+@router.post("/skills/{code}/retire", response={200: SkillOut, **WRITE_ERRORS})
 def retire_skill(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -135,7 +135,7 @@ def retire_skill(
     return SKILLS.act(request, response, code, services.retire_skill, payload)
 
 
-@router.post("/skills/{code}/restore", response={200: SkillOut, **_WRITE})
+@router.post("/skills/{code}/restore", response={200: SkillOut, **WRITE_ERRORS})
 def restore_skill(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -143,7 +143,7 @@ def restore_skill(
     return SKILLS.act(request, response, code, services.restore_skill, payload)
 
 
-@router.get("/skills/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/skills/{code}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def skill_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the skill, oldest first."""
     return SKILLS.history(request, code, page)
@@ -154,7 +154,7 @@ def skill_history(request: HttpRequest, code: str, page: Query[PageParams]) -> d
 COURSES = RecordEndpoints(selectors.get_course, changes=selectors.history)
 
 
-@router.get("/courses", response={200: page_schema(CourseOut), **_LIST})
+@router.get("/courses", response={200: page_schema(CourseOut), **LIST_ERRORS})
 def list_courses(
     request: HttpRequest, filters: Query[CourseFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -163,25 +163,25 @@ def list_courses(
     return paginate(order_by(courses, page.ordering, COURSE_ORDERING, ["code"]), page)
 
 
-@router.post("/courses", response={201: CourseOut, **_CREATE})
+@router.post("/courses", response={201: CourseOut, **CREATE_ERRORS})
 def create_course(request: HttpRequest, payload: CourseIn, response: HttpResponse) -> Any:
     """Offer a course (a donor liaison: hosted by its own nation)."""
     return COURSES.create(request, response, services.create_course, payload)
 
 
-@router.get("/courses/{code}", response={200: CourseOut, **_READ})
+@router.get("/courses/{code}", response={200: CourseOut, **READ_ERRORS})
 def get_course(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One course by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
     return COURSES.retrieve(request, response, code)
 
 
-@router.patch("/courses/{code}", response={200: CourseOut, **_WRITE})
+@router.patch("/courses/{code}", response={200: CourseOut, **WRITE_ERRORS})
 def update_course(request: HttpRequest, code: str, payload: CoursePatch, response: HttpResponse) -> Any:
     """Change a course; name the version it is based on."""
     return COURSES.update(request, response, code, services.update_course, payload)
 
 
-@router.post("/courses/{code}/retire", response={200: CourseOut, **_WRITE})
+@router.post("/courses/{code}/retire", response={200: CourseOut, **WRITE_ERRORS})
 def retire_course(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -189,7 +189,7 @@ def retire_course(
     return COURSES.act(request, response, code, services.retire_course, payload)
 
 
-@router.post("/courses/{code}/restore", response={200: CourseOut, **_WRITE})
+@router.post("/courses/{code}/restore", response={200: CourseOut, **WRITE_ERRORS})
 def restore_course(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -197,7 +197,7 @@ def restore_course(
     return COURSES.act(request, response, code, services.restore_course, payload)
 
 
-@router.get("/courses/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/courses/{code}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def course_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the course, oldest first."""
     return COURSES.history(request, code, page)
@@ -208,7 +208,7 @@ def course_history(request: HttpRequest, code: str, page: Query[PageParams]) -> 
 SESSIONS = RecordEndpoints(selectors.get_session, changes=selectors.history)
 
 
-@router.get("/sessions", response={200: page_schema(SessionOut), **_LIST})
+@router.get("/sessions", response={200: page_schema(SessionOut), **LIST_ERRORS})
 def list_sessions(
     request: HttpRequest, filters: Query[SessionFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -217,25 +217,25 @@ def list_sessions(
     return paginate(order_by(sessions, page.ordering, SESSION_ORDERING, ["code"]), page)
 
 
-@router.post("/sessions", response={201: SessionOut, **_CREATE})
+@router.post("/sessions", response={201: SessionOut, **CREATE_ERRORS})
 def create_session(request: HttpRequest, payload: SessionIn, response: HttpResponse) -> Any:
     """Schedule a session of an active course."""
     return SESSIONS.create(request, response, services.create_session, payload)
 
 
-@router.get("/sessions/{code}", response={200: SessionOut, **_READ})
+@router.get("/sessions/{code}", response={200: SessionOut, **READ_ERRORS})
 def get_session(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One session by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
     return SESSIONS.retrieve(request, response, code)
 
 
-@router.patch("/sessions/{code}", response={200: SessionOut, **_WRITE})
+@router.patch("/sessions/{code}", response={200: SessionOut, **WRITE_ERRORS})
 def update_session(request: HttpRequest, code: str, payload: SessionPatch, response: HttpResponse) -> Any:
     """Change a scheduled session; name the version it is based on."""
     return SESSIONS.update(request, response, code, services.update_session, payload)
 
 
-@router.post("/sessions/{code}/cancel", response={200: SessionOut, **_WRITE})
+@router.post("/sessions/{code}/cancel", response={200: SessionOut, **WRITE_ERRORS})
 def cancel_session(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
@@ -245,7 +245,7 @@ def cancel_session(
     )
 
 
-@router.get("/sessions/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/sessions/{code}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def session_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the session, oldest first."""
     return SESSIONS.history(request, code, page)
@@ -256,7 +256,7 @@ def session_history(request: HttpRequest, code: str, page: Query[PageParams]) ->
 COHORTS = RecordEndpoints(selectors.get_cohort, changes=selectors.history)
 
 
-@router.get("/cohorts", response={200: page_schema(CohortOut), **_LIST})
+@router.get("/cohorts", response={200: page_schema(CohortOut), **LIST_ERRORS})
 def list_cohorts(
     request: HttpRequest, filters: Query[CohortFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -265,25 +265,25 @@ def list_cohorts(
     return paginate(order_by(cohorts, page.ordering, COHORT_ORDERING, ["code"]), page)
 
 
-@router.post("/cohorts", response={201: CohortOut, **_CREATE})
+@router.post("/cohorts", response={201: CohortOut, **CREATE_ERRORS})
 def create_cohort(request: HttpRequest, payload: CohortIn, response: HttpResponse) -> Any:
     """Record a cohort (the recipient's officers, training coordinators, coordinators)."""
     return COHORTS.create(request, response, services.create_cohort, payload)
 
 
-@router.get("/cohorts/{code}", response={200: CohortOut, **_READ})
+@router.get("/cohorts/{code}", response={200: CohortOut, **READ_ERRORS})
 def get_cohort(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One cohort by code, its version in the ETag (``If-None-Match`` with it answers 304)."""
     return COHORTS.retrieve(request, response, code)
 
 
-@router.patch("/cohorts/{code}", response={200: CohortOut, **_WRITE})
+@router.patch("/cohorts/{code}", response={200: CohortOut, **WRITE_ERRORS})
 def update_cohort(request: HttpRequest, code: str, payload: CohortPatch, response: HttpResponse) -> Any:
     """Change a planned cohort; name the version it is based on."""
     return COHORTS.update(request, response, code, services.update_cohort, payload)
 
 
-@router.post("/cohorts/{code}/cancel", response={200: CohortOut, **_WRITE})
+@router.post("/cohorts/{code}/cancel", response={200: CohortOut, **WRITE_ERRORS})
 def cancel_cohort(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
@@ -291,7 +291,7 @@ def cancel_cohort(
     return COHORTS.act(request, response, code, services.cancel_cohort, payload, note=_text(payload, "note"))
 
 
-@router.post("/cohorts/{code}/trained", response={200: CohortOut, **_WRITE})
+@router.post("/cohorts/{code}/trained", response={200: CohortOut, **WRITE_ERRORS})
 def complete_cohort(
     request: HttpRequest, code: str, response: HttpResponse, payload: CancelIn | None = None
 ) -> Any:
@@ -301,7 +301,7 @@ def complete_cohort(
     )
 
 
-@router.get("/cohorts/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/cohorts/{code}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def cohort_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the cohort, oldest first."""
     return COHORTS.history(request, code, page)
@@ -323,7 +323,7 @@ def _package_detail(user: Any, code: str) -> Any:
 PACKAGES = RecordEndpoints(selectors.get_package, present=_package_detail, changes=selectors.history)
 
 
-@router.get("/packages", response={200: page_schema(PackageOut), **_LIST})
+@router.get("/packages", response={200: page_schema(PackageOut), **LIST_ERRORS})
 def list_packages(
     request: HttpRequest, filters: Query[PackageFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -332,25 +332,25 @@ def list_packages(
     return paginate(order_by(packages, page.ordering, PACKAGE_ORDERING, ["code"]), page)
 
 
-@router.post("/packages", response={201: PackageDetailOut, **_CREATE})
+@router.post("/packages", response={201: PackageDetailOut, **CREATE_ERRORS})
 def create_package(request: HttpRequest, payload: PackageIn, response: HttpResponse) -> Any:
     """Define a capability package (the recipient's officers, training coordinators, coordinators)."""
     return PACKAGES.create(request, response, services.create_package, payload)
 
 
-@router.get("/packages/{code}", response={200: PackageDetailOut, **_READ})
+@router.get("/packages/{code}", response={200: PackageDetailOut, **READ_ERRORS})
 def get_package(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     """One package with its requirements and cohorts, its version in the ETag (304 for If-None-Match)."""
     return PACKAGES.retrieve(request, response, code)
 
 
-@router.patch("/packages/{code}", response={200: PackageDetailOut, **_WRITE})
+@router.patch("/packages/{code}", response={200: PackageDetailOut, **WRITE_ERRORS})
 def update_package(request: HttpRequest, code: str, payload: PackagePatch, response: HttpResponse) -> Any:
     """Change a package; name the version it is based on."""
     return PACKAGES.update(request, response, code, services.update_package, payload)
 
 
-@router.post("/packages/{code}/retire", response={200: PackageDetailOut, **_WRITE})
+@router.post("/packages/{code}/retire", response={200: PackageDetailOut, **WRITE_ERRORS})
 def retire_package(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -358,7 +358,7 @@ def retire_package(
     return PACKAGES.act(request, response, code, services.retire_package, payload)
 
 
-@router.post("/packages/{code}/restore", response={200: PackageDetailOut, **_WRITE})
+@router.post("/packages/{code}/restore", response={200: PackageDetailOut, **WRITE_ERRORS})
 def restore_package(
     request: HttpRequest, code: str, response: HttpResponse, payload: VersionIn | None = None
 ) -> Any:
@@ -366,7 +366,7 @@ def restore_package(
     return PACKAGES.act(request, response, code, services.restore_package, payload)
 
 
-@router.get("/packages/{code}/readiness", response={200: page_schema(ReadinessOut), **_READ})
+@router.get("/packages/{code}/readiness", response={200: page_schema(ReadinessOut), **READ_ERRORS})
 def package_readiness(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """The package's readiness in each plan run that planned it, newest run first."""
     user = actor(request)
@@ -374,7 +374,7 @@ def package_readiness(request: HttpRequest, code: str, page: Query[PageParams]) 
     return paginate(order_by(rows, page.ordering, {"run": "run__number"}, ["-run__number"]), page)
 
 
-@router.get("/packages/{code}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/packages/{code}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def package_history(request: HttpRequest, code: str, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the package (re-timing flags included), oldest first."""
     return PACKAGES.history(request, code, page)
@@ -416,7 +416,7 @@ def get_proposal(request: HttpRequest, proposal_id: int, response: HttpResponse)
     return PROPOSALS.retrieve(request, response, proposal_id)
 
 
-@router.post("/proposals/{int:proposal_id}/accept", response={200: TrainingProposalOut, **_WRITE})
+@router.post("/proposals/{int:proposal_id}/accept", response={200: TrainingProposalOut, **WRITE_ERRORS})
 def accept_proposal(
     request: HttpRequest, proposal_id: int, payload: DecisionIn, response: HttpResponse
 ) -> Any:
@@ -426,7 +426,7 @@ def accept_proposal(
     return answer(response, selectors.get_training_proposal(user, proposal_id))
 
 
-@router.post("/proposals/{int:proposal_id}/decline", response={200: TrainingProposalOut, **_WRITE})
+@router.post("/proposals/{int:proposal_id}/decline", response={200: TrainingProposalOut, **WRITE_ERRORS})
 def decline_proposal(
     request: HttpRequest, proposal_id: int, payload: DecisionIn, response: HttpResponse
 ) -> Any:
@@ -449,7 +449,7 @@ def proposal_history(request: HttpRequest, proposal_id: int, page: Query[PagePar
 # -- contribution --
 
 
-@router.get("/contribution", response={200: TrainingContributionOut, **_LIST})
+@router.get("/contribution", response={200: TrainingContributionOut, **LIST_ERRORS})
 def contribution(request: HttpRequest, filters: Query[ContributionFilters]) -> dict[str, Any]:
     """Training seats as contributions per host nation for a period: all hosts together count every seat; the
     by-host rows only the courses you may see."""
