@@ -382,7 +382,8 @@ def package_history(request: HttpRequest, code: str, page: Query[PageParams]) ->
 
 # -- proposals --
 
-#: Proposals are addressed by id; accepting and declining them are decisions, not versioned changes.
+#: Proposals are addressed by id. Only reading one and its history are standard: accepting and declining
+#: call their services with the id and an optional version.
 PROPOSALS = RecordEndpoints(selectors.get_training_proposal, key=attrgetter("pk"), changes=selectors.history)
 
 
