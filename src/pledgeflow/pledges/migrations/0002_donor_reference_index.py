@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_capability_areas'),
-        ('logistics', '0001_initial'),
-        ('nations', '0002_reference_nations'),
-        ('pledges', '0001_initial'),
+        ("catalogue", "0002_capability_areas"),
+        ("logistics", "0001_initial"),
+        ("nations", "0002_reference_nations"),
+        ("pledges", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='pledge',
-            index=models.Index(fields=['donor', 'reference'], name='pledges_donor_reference'),
+            model_name="pledge",
+            index=models.Index(fields=["donor", "reference"], name="pledges_donor_reference"),
         ),
     ]
