@@ -286,3 +286,28 @@ def test_errors_in_a_scenario_on_standard_input_name_it_so(tmp_path: Path) -> No
     assert run.returncode == 2
     assert run.stderr.decode().startswith("error: the scenario on standard input is not a valid")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`pledgeflow explain ... | head` must not end in a traceback when head stops reading."""
+    scenario = Path(__file__).parent / "scenarios" / "small.json"
+    plan = tmp_path / "plan.json"
+    subprocess.run(
+        [sys.executable, "-m", "pledgeflow", "plan", str(scenario), "-o", str(plan), "-q"], check=True
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "pledgeflow",
+        "explain",
+        str(plan),
+        str(scenario),
+        "--pledge",
+        "P-DEU-SHELLS",
+    ]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the command writes a line
+    err = child.stderr.read()
+    assert child.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
