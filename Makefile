@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PLEDGEFLOW := $(VENV)/bin/pledgeflow
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,10 @@ lint: install
 
 bench: install
 	$(PY) -m bench.run
+
+# Refresh docs/screenshots/ from the browser tests (needs Debian's chromium).
+screenshots: install
+	PLEDGEFLOW_SCREENSHOTS=1 $(VENV)/bin/pytest -p no:cacheprovider tests/browser
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

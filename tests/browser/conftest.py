@@ -102,6 +102,17 @@ def check_accessibility(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+def save_screenshot(page: Any, name: str) -> None:
+    """Refresh ``docs/screenshots/NAME.png`` when asked (``make screenshots``).
+
+    A plain test run leaves the working tree as it found it.
+    """
+    if os.environ.get("PLEDGEFLOW_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def sign_in(page: Any, username: str, password: str) -> None:
     """Sign in through the sign-in page."""
     page.goto("/accounts/sign-in/")

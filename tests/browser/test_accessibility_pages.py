@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, sign_in
+from tests.browser.conftest import check_accessibility, save_screenshot, sign_in
 from tests.browser.records_data import PASSWORD, make_record
 from tests.browser.records_data import _fast_password_hashing as _fast_password_hashing
 from tests.browser.records_data import _live_server_static_root as _live_server_static_root
@@ -22,8 +22,7 @@ def visit(page: Any, url: str, shot: str | None) -> None:
     violations = check_accessibility(page)
     assert not violations, f"{url}: {violations}"
     if shot:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+        save_screenshot(page, shot)
 
 
 def test_main_pages_have_no_serious_accessibility_violations(page: Any) -> None:
@@ -49,7 +48,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page: Any) -> None:
     assert page.locator("#id_family_error").is_visible() and page.get_by_role("alert").is_visible()
     violations = check_accessibility(page)  # the form with its messages
     assert not violations, violations
-    page.screenshot(path=str(SCREENSHOTS / "requirement-form-errors.png"), full_page=True)
+    save_screenshot(page, "requirement-form-errors")
 
 
 def test_the_keyboard_reaches_the_content_and_shows_where_it_is(page: Any) -> None:

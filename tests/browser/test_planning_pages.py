@@ -17,7 +17,7 @@ from pledgeflow.accounts import services as accounts
 from pledgeflow.accounts.choices import Role
 from pledgeflow.core.choices import SharingLabel
 from pledgeflow.requirements.choices import Priority
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, sign_in
+from tests.browser.conftest import check_accessibility, save_screenshot, sign_in
 from tests.db import factories, factories_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -136,7 +136,7 @@ def start_lock_and_publish(page: Any, screenshots: bool = False) -> None:
     page.get_by_role("button", name="Publish this run").click()
     page.get_by_test_id("published").wait_for()
     if screenshots:
-        page.screenshot(path=str(SCREENSHOTS / "plan-run.png"), full_page=True)
+        save_screenshot(page, "plan-run")
     page.get_by_role("button", name="Sign out").click()
 
 
