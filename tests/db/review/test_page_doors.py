@@ -130,12 +130,6 @@ def test_the_burden_page_gives_no_row_to_a_partner_whose_pledges_are_all_hidden(
         assert page.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page form posted without its version is saved over whatever changed meanwhile (the API answers "
-    "428): web/pages/records.py pledge_edit and requirement_edit use "
-    "'form.cleaned_data.get(\"version\") or <current version>'",
-)
 def test_a_pledge_form_without_the_version_it_was_based_on_does_not_overwrite_a_newer_change(
     liaison_deu: Any, green_deu: Pledge
 ) -> None:
@@ -152,9 +146,26 @@ def test_a_pledge_form_without_the_version_it_was_based_on_does_not_overwrite_a_
         "channel": "bilateral",
         "sharing_label": "GREEN",
     }
-    _signed_in(liaison_deu).post(f"/pledges/{green_deu.pk}/edit/", form)
+    response = _signed_in(liaison_deu).post(f"/pledges/{green_deu.pk}/edit/", form)
     green_deu.refresh_from_db()
     assert green_deu.quantity == 250
+    assert "sent without the version" in response.content.decode()
+
+
+def test_a_requirement_status_change_without_its_version_changes_nothing(
+    recipient_officer: Any,
+) -> None:
+    from pledgeflow.requirements.choices import RequirementStatus, VersionStatus
+    from tests.db import factories_records
+
+    draft = factories_records.list_version(status=VersionStatus.DRAFT)
+    requirement = factories_records.requirement(draft, status=RequirementStatus.DRAFT)
+    response = _signed_in(recipient_officer).post(
+        f"/requirements/{requirement.pk}/status/", {"target": "submitted"}, follow=True
+    )
+    requirement.refresh_from_db()
+    assert requirement.version == 1
+    assert "sent without the version" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["liaison_deu", "recipient_officer", "training_coordinator", "viewer"])

@@ -385,6 +385,23 @@ def _differences(initial_now: dict[str, Any], typed: dict[str, Any]) -> dict[str
     return out
 
 
+_MISSING_VERSION = _lazy(
+    "This form was sent without the version of the record it changes, so it could overwrite someone else's "
+    "change. Reload the page and make your change again."
+)
+
+
+def _version_seen(form: Any) -> bool:
+    """True when an edit form names the version it was based on; else say so on the form (nothing is saved).
+
+    Falling back to the current version would let a form opened before someone else's change overwrite it.
+    """
+    if form.cleaned_data.get("version"):
+        return True
+    form.add_error(None, str(_MISSING_VERSION))
+    return False
+
+
 @login_required
 def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a requirement based on the version the user saw; a stale save keeps the input."""
@@ -397,8 +414,8 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     current_values: dict[str, Any] = {}
     if request.method == "POST":
         form = web_forms.RequirementForm(request.POST, user=user, editing=True)
-        if form.is_valid():
-            expected = form.cleaned_data.get("version") or requirement.version
+        if form.is_valid() and _version_seen(form):
+            expected = form.cleaned_data["version"]
             try:
                 updated = requirement_services.update_requirement(
                     user, requirement, form.service_values(), expected
@@ -462,7 +479,8 @@ def requirement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        version = requirement.version
+        messages.error(request, str(_MISSING_VERSION))
+        return redirect("requirement-detail", pk=pk)
     if move is None:
         messages.error(request, _("Unknown status change %(target)r.") % {"target": target})
         return redirect("requirement-detail", pk=pk)
@@ -829,8 +847,8 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = _pledge_initial(pledge)
     if request.method == "POST":
         form = web_forms.PledgeForm(request.POST, user=user, editing=True, initial=initial)
-        if form.is_valid():
-            expected = form.cleaned_data.get("version") or pledge.version
+        if form.is_valid() and _version_seen(form):
+            expected = form.cleaned_data["version"]
             changes = {k: v for k, v in form.service_values().items() if k in form.changed_data}
             try:
                 updated = pledge_services.update_pledge(user, pledge, changes, expected)
