@@ -236,6 +236,31 @@ def _figures(rows: Iterable[dict[str, Any]], unit_values: dict[int, Decimal]) ->
     )
 
 
+def all_donor_figures_by_family(user: Any) -> tuple[MilestoneFigures, dict[str, dict[str, int]]]:
+    """All-donors figures in total, and units per item family at each milestone, from one grouped query.
+
+    These are :func:`pledge_totals`' all-donors figures (a total over all donors may count every pledge,
+    whatever its label), with the units also summed per family; the milestone definitions stay here, in one
+    place. Asking :func:`pledge_totals` once per family would scan the pledges once per family instead.
+    Nothing in the answer is broken down by nation.
+    """
+    if not is_signed_in(user):
+        return MilestoneFigures(), {}
+    items = list(Item.objects.values_list("pk", "family__code", "unit_value_eur"))
+    family_of = {pk: family for pk, family, _ in items}
+    unit_values = {pk: value for pk, _, value in items}
+    rows = _grouped(Pledge.objects.all(), by_donor=False)
+    per_family: dict[str, dict[str, int]] = {}
+    for row in rows:
+        family = family_of.get(row["item"])
+        if family is None:
+            continue
+        units = per_family.setdefault(family, dict.fromkeys(_MEASURES, 0))
+        for measure in _MEASURES:
+            units[measure] += row[f"{measure}_q"] or 0
+    return _figures(rows, unit_values), per_family
+
+
 def pledge_totals(
     user: Any,
     *,

@@ -22,13 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pledgeflow.accounts.permissions import is_coordinator, is_signed_in
-from pledgeflow.catalogue.selectors import list_families, list_items
+from pledgeflow.accounts.permissions import is_coordinator
+from pledgeflow.catalogue.selectors import list_families
 from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.selectors import get_run, list_runs, may_read_run_details
 from pledgeflow.pledges.choices import SLIPPABLE, MilestoneKind, PledgeStatus
-from pledgeflow.pledges.models import Pledge
-from pledgeflow.pledges.selectors import _MEASURES, MilestoneFigures, _figures, _grouped, visible_pledges
+from pledgeflow.pledges.selectors import all_donor_figures_by_family, visible_pledges
 from pledgeflow.requirements.choices import Priority, RequirementStatus
 from pledgeflow.requirements.selectors import current_version, visible_requirements
 from pledgeflow.web.exports import Column, export_response, requested_export
@@ -136,29 +135,6 @@ def _simple_table(
 
 
 # --- figures ----------------------------------------------------------------------------------------------
-
-
-def _all_donor_figures(user: Any) -> tuple[MilestoneFigures, dict[str, dict[str, int]]]:
-    """All-donors figures in total and units per family at each milestone, from one grouped query.
-
-    These are the figures of :func:`pledgeflow.pledges.selectors.pledge_totals` (a total over all donors may
-    count every pledge), computed with the selector's own grouping and pricing so the milestone definitions
-    stay in one place; asking ``pledge_totals`` once per family would cost a scan of the pledges each time.
-    """
-    if not is_signed_in(user):
-        return MilestoneFigures(), {}
-    items = list(list_items(user, active=None))
-    family_of = {item.pk: item.family.code for item in items}
-    unit_values = {item.pk: item.unit_value_eur for item in items}
-    rows = _grouped(Pledge.objects.all(), by_donor=False)
-    per_family: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_MEASURES, 0))
-    for row in rows:
-        family = family_of.get(row["item"])
-        if family is None:
-            continue
-        for measure in _MEASURES:
-            per_family[family][measure] += row[f"{measure}_q"] or 0
-    return _figures(rows, unit_values), per_family
 
 
 def family_rows(user: Any, units: dict[str, dict[str, int]]) -> list[FamilyRow]:
@@ -330,7 +306,7 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     params = {k: v for k, v in request.GET.items() if k not in ("export", "table")}
 
-    totals, units = _all_donor_figures(user)
+    totals, units = all_donor_figures_by_family(user)
     rows = family_rows(user, units)
     families_only = [r for r in rows if not r.is_area]
     shortfalls = sorted(
