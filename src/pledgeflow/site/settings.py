@@ -150,7 +150,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "pledgeflow.core.logs.StderrHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"pledgeflow": {"level": "INFO"}},
 }
