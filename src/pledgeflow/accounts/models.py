@@ -33,6 +33,12 @@ class User(AbstractUser):
     failed_sign_ins = models.PositiveIntegerField(default=0, editable=False)
     first_failed_sign_in_at = models.DateTimeField(null=True, blank=True, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of the pages for this user, wherever they sign in; empty: the browser's.",
+    )
 
     def clean(self) -> None:
         """Donor liaisons and recipient officers act for a nation; a recipient officer's is a recipient."""

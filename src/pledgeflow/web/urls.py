@@ -3,13 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pledgeflow.web import views
+from pledgeflow.web import language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", include("pledgeflow.web.pages.overview")),
     path("", include("pledgeflow.web.pages.records")),
     path("", include("pledgeflow.web.pages.planning")),

@@ -61,3 +61,20 @@ def test_status_labels_are_translated_in_tables(record, client_for, coordinator)
     _switch(client, "uk")
     body = client.get("/pledges/", {"donor": "DEU"}).content.decode()
     assert "Зобов&#x27;язано" in body
+
+
+def test_the_choice_follows_the_user_to_another_browser(record, client_for):
+    user = factories.viewer()
+    _switch(client_for(user), "fr")
+    user.refresh_from_db()
+    assert user.language == "fr"
+    elsewhere = Client()  # no language cookie, an English-speaking browser
+    elsewhere.force_login(user)
+    body = elsewhere.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fr">' in body and "Vue d'ensemble" in body
+
+
+def test_signed_out_visitors_still_switch_by_cookie(record):
+    client = Client()
+    _switch(client, "uk")
+    assert '<html lang="uk">' in client.get("/accounts/sign-in/").content.decode()
