@@ -477,15 +477,16 @@ def load_scenario(data: bytes | str) -> Scenario:
     JSON path, when the document breaks the contract in any way.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    with _collector_paused():
+    with collector_paused():
         document = _parse(raw)
         return _Reader(document).scenario(hashlib.sha256(raw).hexdigest())
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while reading: a large scenario creates millions of objects, none of
-    them in cycles, and repeated collections would otherwise take a fifth of the reading time."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the duration: reading a large scenario (or laying out and writing a
+    large plan) creates millions of objects, none of them in cycles, and repeated collections would otherwise
+    take a fifth of the time. The collector's earlier state is restored afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
