@@ -336,12 +336,17 @@ def _solve_batch(network: Network, arcs: IntArray) -> tuple[IntArray, int]:
     """Solve one batch of whole families with OR-Tools; returns its arc flows and its cost."""
     all_tails, all_heads, all_caps, all_costs, supply = network
     tails, heads = all_tails[arcs], all_heads[arcs]
-    nodes, local = np.unique(np.concatenate([tails, heads]), return_inverse=True)
+    # The batch's nodes, numbered in increasing order of their global number (what np.unique would give,
+    # without sorting two copies of the arcs).
+    present = np.zeros(len(supply), dtype=np.bool_)
+    present[tails] = True
+    present[heads] = True
+    nodes = np.flatnonzero(present)
+    local = np.empty(len(supply), dtype=np.int32)
+    local[nodes] = np.arange(len(nodes), dtype=np.int32)
     n = len(tails)
     solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(
-        local[:n].astype(np.int32), local[n:].astype(np.int32), all_caps[arcs], all_costs[arcs]
-    )
+    solver.add_arcs_with_capacity_and_unit_cost(local[tails], local[heads], all_caps[arcs], all_costs[arcs])
     solver.set_nodes_supplies(np.arange(len(nodes), dtype=np.int32), supply[nodes])
     status = solver.solve()
     if status != solver.OPTIMAL:

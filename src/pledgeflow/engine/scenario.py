@@ -1039,6 +1039,21 @@ def _cohort_doc(c: Cohort) -> dict[str, Any]:
 
 
 _encode_line = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring  # what _encode_line uses for text
+
+
+def _encode_record(value: Any) -> str:
+    """``_encode_line(value)``, faster for the common record of text and integer fields (a plan's allocation
+    rows, a scenario's pledges): the same bytes, without setting up the encoder for every one of them."""
+    if type(value) is not dict:
+        return _encode_line(value)
+    parts = []
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str or (kind is not str and kind is not int):
+            return _encode_line(value)  # booleans, floats, lists, nested objects: the encoder's own rules
+        parts.append(_encode_text(key) + ": " + (_encode_text(item) if kind is str else int.__repr__(item)))
+    return "{" + ", ".join(parts) + "}"
 
 
 def dump_json(doc: Any) -> bytes:
@@ -1076,7 +1091,7 @@ def _write(value: Any, pad: str, out: list[str], *, top: bool = False) -> None:
     elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
         inner = pad + "  "
         out.append("[\n" + inner)
-        out.append((",\n" + inner).join(map(_encode_line, value)))
+        out.append((",\n" + inner).join(map(_encode_record, value)))
         out.append("\n" + pad + "]")
     else:
         out.append(_encode_line(value))
