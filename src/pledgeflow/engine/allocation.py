@@ -34,6 +34,7 @@ __all__ = [
     "allocate",
     "first_come_first_served",
     "marginal_values",
+    "planners_sharing_arrays",
     "summarize",
 ]
 
@@ -74,10 +75,16 @@ def allocate(scenario: Scenario, progress: Progress | None = None) -> Allocation
     Raises :class:`~pledgeflow.engine.errors.PlanError` only when the numbers are too large for the solver's
     64-bit costs (the message says which policy values to lower).
     """
+    return _allocate(scenario, build_arrays, progress)
+
+
+def _allocate(
+    scenario: Scenario, arrays_of: Callable[[Scenario], Arrays], progress: Progress | None
+) -> AllocationResult:
     t0 = time.perf_counter()
     if progress is not None:
         progress(0.0, "preparing the network")
-    arrays = build_arrays(scenario)
+    arrays = arrays_of(scenario)
     t_prepare = time.perf_counter() - t0
     solution = solve_compact(arrays, progress)
     pledge, requirement, quantity = _with_locks(
@@ -101,11 +108,42 @@ def allocate(scenario: Scenario, progress: Progress | None = None) -> Allocation
 def first_come_first_served(scenario: Scenario) -> AllocationResult:
     """The spreadsheet plan of spec rule 7: locks first, then requirements by (priority, need-by, id), each
     taking from its admissible pledges by (arrival, pledge id) whatever they cost."""
+    return _first_come_first_served(scenario, build_arrays)
+
+
+def _first_come_first_served(scenario: Scenario, arrays_of: Callable[[Scenario], Arrays]) -> AllocationResult:
     t0 = time.perf_counter()
-    arrays = build_arrays(scenario)
+    arrays = arrays_of(scenario)
     pledge, requirement, quantity = _with_locks(arrays, *first_come(arrays))
     result = _result(arrays, pledge, requirement, quantity)
     return dataclasses.replace(result, stats={"seconds": round(time.perf_counter() - t0, 4)})
+
+
+def planners_sharing_arrays() -> tuple[
+    Callable[[Scenario, Progress | None], AllocationResult], Callable[[Scenario], AllocationResult]
+]:
+    """:func:`allocate` and :func:`first_come_first_served` that number and encode a scenario once for both.
+
+    Planning a scenario runs both on the same scenario object; the second reuses the first's arrays (the
+    scenario is immutable and the planners only read them). The pair keeps the arrays of the last scenario
+    it saw for as long as it is referenced, so make a pair per plan rather than keeping one.
+    """
+    last: list[tuple[Scenario, Arrays]] = []
+
+    def arrays_of(scenario: Scenario) -> Arrays:
+        if last and last[0][0] is scenario:
+            return last[0][1]
+        arrays = build_arrays(scenario)
+        last[:] = [(scenario, arrays)]
+        return arrays
+
+    def allocate_shared(scenario: Scenario, progress: Progress | None = None) -> AllocationResult:
+        return _allocate(scenario, arrays_of, progress)
+
+    def baseline_shared(scenario: Scenario) -> AllocationResult:
+        return _first_come_first_served(scenario, arrays_of)
+
+    return allocate_shared, baseline_shared
 
 
 def summarize(scenario: Scenario, result: AllocationResult) -> dict[str, dict[str, dict[str, int]]]:

@@ -117,11 +117,13 @@ class Planners:
     @classmethod
     def default(cls) -> Planners:
         """The engine's own planners (imported here so that fakes need none of them)."""
-        from pledgeflow.engine.allocation import allocate, first_come_first_served, summarize
+        from pledgeflow.engine.allocation import planners_sharing_arrays, summarize
 
+        # Both planners read the same numbered arrays of the scenario: build them once per plan.
+        allocate, baseline = planners_sharing_arrays()
         return cls(
             allocate=allocate,
-            baseline=first_come_first_served,
+            baseline=baseline,
             summarize=summarize,
             plan_training=_plan_training,
             package_readiness=_package_readiness,
