@@ -158,7 +158,7 @@ def group(*columns: IntArray) -> tuple[IntArray, IntArray]:
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    order = np.lexsort(columns[::-1])
+    order = _lexicographic_order(columns)
     change = np.zeros(n, dtype=np.bool_)
     change[0] = True
     for column in columns:
@@ -168,6 +168,25 @@ def group(*columns: IntArray) -> tuple[IntArray, IntArray]:
     ids = np.empty(n, dtype=np.int64)
     ids[order] = ids_sorted
     return ids, order[change].astype(np.int64)
+
+
+def _lexicographic_order(columns: tuple[IntArray, ...]) -> IntArray:
+    """``np.lexsort(columns[::-1])``: the stable order by the first column, then the second, and so on.
+
+    When the columns' ranges multiply to less than 2**62 they are packed into one integer key, which a stable
+    argsort orders the same way many times faster than a multi-key lexsort.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for column in columns:
+        low = int(column.min())
+        width = int(column.max()) - low + 1
+        span *= width
+        if span >= 2**62:
+            return np.lexsort(columns[::-1])
+        key = key * width + (column - low)
+    order: IntArray = np.argsort(key, kind="stable")
+    return order
 
 
 def candidate_routes(
