@@ -170,12 +170,19 @@ def group(*columns: IntArray) -> tuple[IntArray, IntArray]:
     return ids, order[change].astype(np.int64)
 
 
+def lexsort(keys: tuple[IntArray, ...]) -> IntArray:
+    """``np.lexsort(keys)`` for integer keys (the last key sorts first; stable), usually much faster."""
+    return _lexicographic_order(keys[::-1])
+
+
 def _lexicographic_order(columns: tuple[IntArray, ...]) -> IntArray:
     """``np.lexsort(columns[::-1])``: the stable order by the first column, then the second, and so on.
 
     When the columns' ranges multiply to less than 2**62 they are packed into one integer key, which a stable
     argsort orders the same way many times faster than a multi-key lexsort.
     """
+    if len(columns[0]) == 0:
+        return np.zeros(0, dtype=np.int64)
     key = np.zeros(len(columns[0]), dtype=np.int64)
     span = 1
     for column in columns:

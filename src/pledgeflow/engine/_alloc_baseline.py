@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pledgeflow.engine._alloc_arrays import Arrays, IntArray, candidate_routes, group, join
+from pledgeflow.engine._alloc_arrays import Arrays, IntArray, candidate_routes, group, join, lexsort
 
 
 def first_come(a: Arrays) -> tuple[IntArray, IntArray, IntArray]:
@@ -40,13 +40,13 @@ def first_come(a: Arrays) -> tuple[IntArray, IntArray, IntArray]:
     sl, sq = join(key(fam, cand.dest, cand_item), q_key)
     row = np.concatenate([gl, sl])
     queue = np.concatenate([gq, sq])
-    order = np.lexsort((cand.pledge[row], cand.arrive[row], queue))
+    order = lexsort((cand.pledge[row], cand.arrive[row], queue))
     queue_pledges = cand.pledge[row][order].tolist()
     bounds = np.searchsorted(queue[order], np.arange(len(q_key) + 1)).tolist()
 
     cursor = bounds[:-1]
     remaining = a.p_rem.tolist()
-    req_order = np.lexsort((reqs, a.r_need[reqs], a.r_priority[reqs]))
+    req_order = lexsort((reqs, a.r_need[reqs], a.r_priority[reqs]))
     out_p: list[int] = []
     out_r: list[int] = []
     out_q: list[int] = []

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from pledgeflow.engine._alloc_arrays import NONE, Arrays, IntArray, candidate_routes, group, join
+from pledgeflow.engine._alloc_arrays import NONE, Arrays, IntArray, candidate_routes, group, join, lexsort
 from pledgeflow.engine.errors import PlanError
 
 Progress = Callable[[float, str], None]
@@ -386,13 +386,13 @@ def _decompose(
     s_point = heads[link_arcs] - base_pt
     s_chain = pt_chain[s_point]
     # An entry may feed its chain through two arcs; both carry units arriving on the entry's day.
-    s_order = np.lexsort((s_entry, e_day[s_entry], s_chain))
+    s_order = lexsort((s_entry, e_day[s_entry], s_chain))
     s_entry, s_chain, s_amount = s_entry[s_order], s_chain[s_order], flows[link_arcs][s_order]
     req_arcs = np.flatnonzero((kind_of_arc == 4) & (flows > 0))
     d_req = heads[req_arcs] - base_r
     d_point = tails[req_arcs] - base_pt
     d_chain = pt_chain[d_point]
-    d_order = np.lexsort((d_req, pt_day[d_point], d_chain))
+    d_order = lexsort((d_req, pt_day[d_point], d_chain))
     d_req, d_chain, d_amount = d_req[d_order], d_chain[d_order], flows[req_arcs][d_order]
     si, di, amount = _merge(s_amount, d_amount)
     if not np.array_equal(s_chain[si], d_chain[di]):
@@ -409,16 +409,16 @@ def _decompose(
     i_pledge = np.concatenate([tails[in_arcs], entry_node[lone][keep]])
     i_entry = np.concatenate([heads[in_arcs] - base_e, lone[keep]])
     i_amount = np.concatenate([flows[in_arcs], lone_out[keep]])
-    i_order = np.lexsort((i_pledge, i_entry))
+    i_order = lexsort((i_pledge, i_entry))
     i_pledge, i_entry, i_amount = i_pledge[i_order], i_entry[i_order], i_amount[i_order]
-    o_order = np.lexsort((er_req, er_entry))
+    o_order = lexsort((er_req, er_entry))
     o_entry, o_req, o_amount = er_entry[o_order], er_req[o_order], amount[o_order]
     pi, oi, pair_amount = _merge(i_amount, o_amount)
     if not np.array_equal(i_entry[pi], o_entry[oi]):
         raise PlanError("internal error: an entry node's flow does not balance; please report it")
     pledge = i_pledge[pi]
     requirement = o_req[oi]
-    final = np.lexsort((requirement, pledge))
+    final = lexsort((requirement, pledge))
     pledge, requirement, pair_amount = pledge[final], requirement[final], pair_amount[final]
     if len(pledge) == 0:
         return pledge, requirement, pair_amount

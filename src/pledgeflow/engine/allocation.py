@@ -22,7 +22,7 @@ from datetime import date
 
 import numpy as np
 
-from pledgeflow.engine._alloc_arrays import Arrays, IntArray, build_arrays
+from pledgeflow.engine._alloc_arrays import Arrays, IntArray, build_arrays, lexsort
 from pledgeflow.engine._alloc_baseline import first_come
 from pledgeflow.engine._alloc_flow import solve_compact
 from pledgeflow.engine.errors import PlanError
@@ -229,7 +229,7 @@ def _with_locks(
     q = np.concatenate([a.lock_qty, quantity])
     if len(p) == 0:
         return p, r, q
-    order = np.lexsort((r, p))
+    order = lexsort((r, p))
     p, r, q = p[order], r[order], q[order]
     starts = np.flatnonzero(np.concatenate([[True], (p[1:] != p[:-1]) | (r[1:] != r[:-1])]))
     return p[starts], r[starts], np.add.reduceat(q, starts)
