@@ -93,3 +93,17 @@ def test_filters_sorting_and_pages_work_with_javascript_off(browser: Any, live_s
         assert "sort=available" in page.url
     finally:
         context.close()
+
+
+def test_a_link_in_a_table_row_opens_the_record_as_a_whole_page(page: Any) -> None:
+    make_record(users=("liaison-deu",))
+    sign_in(page, "liaison-deu", PASSWORD)
+    page.goto("/pledges/")
+    page.get_by_role("link", name="Available").click()  # a sort swaps the table in place first
+    page.locator("#table-region tbody a").first.click()
+    page.wait_for_url("**/pledges/*/")
+    page.wait_for_load_state("networkidle")
+    # One page, not the record's page nested inside the list's table.
+    assert page.locator("header.site-header").count() == 1
+    assert page.locator("h1").count() == 1
+    assert page.locator("#table-region").count() == 0
