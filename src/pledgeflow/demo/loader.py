@@ -67,6 +67,7 @@ def load_demo(progress: Progress, *, seed: int = DEFAULT_SEED, today: Any = None
         loader.approved_list()
         loader.draft_list()
         loader.pledges()
+        loader.training(seed)
         loader.mark(seed)
         from pledgeflow.core.models import ChangeRecord
 
@@ -557,6 +558,22 @@ class _Loader:
         self.counts["milestones"] = len(milestones)
         self.say(f"pledges: {len(rows)} from {self.counts['donors']} donors, {len(milestones)} milestones")
 
+    # -- training ------------------------------------------------------------------------------------------
+
+    def training(self, seed: int) -> None:
+        """Skills, courses, sessions, cohorts and capability packages, through the training services."""
+        import random
+
+        from pledgeflow.demo.training import load_training
+
+        counts = load_training(self, random.Random(seed + 1), self.data.today)
+        self.counts.update({f"training_{k}": v for k, v in counts.items()})
+        self.say(
+            f"training: {counts['skills']} skills, {counts['courses']} courses, "
+            f"{counts['sessions']} sessions, {counts['cohorts']} cohorts, "
+            f"{counts['packages']} capability packages"
+        )
+
     # -- marker --------------------------------------------------------------------------------------------
 
     def mark(self, seed: int) -> None:
@@ -578,7 +595,9 @@ class _Loader:
         return (
             f"{c['families']} families, {c['items']} items, {c['locations']} locations ({c['hubs']} hubs), "
             f"{c['routes']} routes; {c['approved']} requirements on list {self.version.label} (approved) and "
-            f"{c['draft']} on {self.draft_label} (draft); {c['pledges']} pledges from {c['donors']} donors"
+            f"{c['draft']} on {self.draft_label} (draft); {c['pledges']} pledges from {c['donors']} donors; "
+            f"{c['training_courses']} courses, {c['training_sessions']} sessions, "
+            f"{c['training_cohorts']} cohorts and {c['training_packages']} capability packages"
         )
 
 
