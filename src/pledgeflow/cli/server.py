@@ -161,7 +161,7 @@ def _serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        _Gunicorn(
+        _gunicorn(
             {
                 "bind": f"{args.host}:{args.port}",
                 "workers": args.workers,
@@ -188,22 +188,23 @@ def _application() -> Any:
     return application
 
 
-try:
+def _gunicorn(options: dict[str, Any]) -> Any:
+    """gunicorn configured from Python instead of a config file.
+
+    Imported only when serving, so that `pledgeflow plan` and the other commands start without it.
+    """
     from gunicorn.app.base import BaseApplication
-except ImportError:  # pragma: no cover - gunicorn is a dependency; Windows cannot import it
-    BaseApplication = object  # type: ignore[assignment,misc]
 
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self._options = options
+            super().__init__()
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc,valid-type]
-    """gunicorn configured from Python instead of a config file."""
+        def load_config(self) -> None:
+            for key, value in self._options.items():
+                self.cfg.set(key, value)
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        self._options = options
-        super().__init__()
+        def load(self) -> Any:
+            return _application()
 
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        return _application()
+    return _Gunicorn()
