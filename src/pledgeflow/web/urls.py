@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("pledgeflow.web.pages.donor")),
     path("", include("pledgeflow.web.pages.recipient")),
     path("", include("pledgeflow.web.pages.burden")),
+    path("", include("pledgeflow.web.pages.training")),
 ]

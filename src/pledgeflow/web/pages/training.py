@@ -1,0 +1,412 @@
+"""Training pages: capability packages and their readiness, courses, sessions and cohorts.
+
+Everyone signed in reads them, each through :mod:`pledgeflow.training.selectors`, so a course or session the
+reader may not see (its sharing label) is missing from every list, filter, count and export, exactly as in
+the API. The figures of a plan run (seats planned in a session, a cohort's sessions, completion and days
+late, a package's readiness and bottleneck) come from the latest succeeded run; its alerts (idle equipment,
+idle crews, unassigned cohorts, under-filled sessions) are shown to those who see every course and session
+(training coordinators and coordinators), since they name sessions of every label.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from pledgeflow.accounts.permissions import can_manage_training
+from pledgeflow.planning.choices import PlanRunStatus
+from pledgeflow.planning.models import PlanRun
+from pledgeflow.planning.selectors import get_run, list_runs
+from pledgeflow.training import selectors
+from pledgeflow.training.models import PackageReadiness, TrainingAssignment
+from pledgeflow.web.exports import Column
+from pledgeflow.web.views import TablePage, render_table_page, table_page
+
+__all__ = ["urlpatterns"]
+
+PRIORITY_NAMES = {
+    1: gettext_lazy("1 critical"),
+    2: gettext_lazy("2 high"),
+    3: gettext_lazy("3 medium"),
+    4: gettext_lazy("4 routine"),
+}
+LANGUAGE_CHOICES = [
+    ("", gettext_lazy("any")),
+    ("en", gettext_lazy("English")),
+    ("fr", gettext_lazy("French")),
+    ("uk", gettext_lazy("Ukrainian")),
+    ("de", gettext_lazy("German")),
+    ("pl", gettext_lazy("Polish")),
+]
+ALERT_NAMES = {
+    "idle_equipment": gettext_lazy("Idle equipment"),
+    "idle_crew": gettext_lazy("Idle crew"),
+    "unassigned_cohort": gettext_lazy("Unassigned cohort"),
+    "underfilled_session": gettext_lazy("Under-filled session"),
+}
+
+
+def latest_run(user: Any) -> PlanRun | None:
+    """The latest succeeded plan run (published runs are succeeded ones), or None before the first."""
+    return list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
+
+
+def _priority(value: int | None) -> str:
+    return str(PRIORITY_NAMES.get(value or 0, value or ""))
+
+
+# --- filters ------------------------------------------------------------------------------------------------
+
+
+class CourseFilterForm(forms.Form):
+    """Filters of the course and session lists (applied by the selectors after the visibility rule)."""
+
+    search = forms.CharField(label=gettext_lazy("Search code or name"), required=False, max_length=100)
+    host = forms.CharField(label=gettext_lazy("Host nation"), required=False, max_length=3)
+    skill = forms.CharField(label=gettext_lazy("Skill"), required=False, max_length=64)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, choices=LANGUAGE_CHOICES)
+
+
+class CohortFilterForm(forms.Form):
+    """Filters of the cohort list."""
+
+    search = forms.CharField(label=gettext_lazy("Search code or name"), required=False, max_length=100)
+    skill = forms.CharField(label=gettext_lazy("Skill"), required=False, max_length=64)
+    package = forms.CharField(label=gettext_lazy("Capability package"), required=False, max_length=64)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, choices=LANGUAGE_CHOICES)
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"),
+        required=False,
+        choices=[("", gettext_lazy("any")), *[(str(k), v) for k, v in PRIORITY_NAMES.items()]],
+    )
+
+
+def _filters(form: forms.Form) -> dict[str, Any]:
+    if not form.is_valid():
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+
+
+def _context(request: HttpRequest, run: PlanRun | None, **extra: Any) -> dict[str, Any]:
+    return {"run": run, "sees_all": can_manage_training(request.user), **extra}
+
+
+# --- packages -----------------------------------------------------------------------------------------------
+
+
+def _package_columns() -> list[Column]:
+    return [
+        Column("code", _("Package"), lambda p: p.code, "code", sort="code"),
+        Column("name", _("Name"), lambda p: p.name, sort="name"),
+        Column(
+            "priority",
+            _("Priority"),
+            lambda p: p.priority,
+            "int",
+            sort="priority",
+            display=lambda p: _priority(p.priority),
+        ),
+        Column("need_by", _("Needed by"), lambda p: p.need_by, "date", sort="need_by"),
+        Column(
+            "readiness",
+            _("Ready on"),
+            lambda p: p.ready_on,
+            "date",
+            sort="ready_on",
+            display=lambda p: p.ready_on if p.ready_on or not p.has_readiness else _("never"),
+        ),
+        Column("days_late", _("Days late"), lambda p: p.ready_days_late, "int", sort="ready_days_late"),
+        Column(
+            "bottleneck",
+            _("Bottleneck"),
+            lambda p: f"{p.bottleneck_kind} {p.bottleneck_code}".strip() if p.bottleneck_code else None,
+        ),
+        Column(
+            "retiming",
+            _("Needs re-timing"),
+            lambda p: p.retiming_reason if p.needs_retiming else None,
+        ),
+    ]
+
+
+def _packages_with_readiness(user: Any, run: PlanRun | None, search: str | None) -> QuerySet[Any]:
+    packages = selectors.list_packages(user, search=search)
+    readiness = PackageReadiness.objects.filter(run=run, package=OuterRef("pk"))
+    return packages.annotate(
+        ready_on=Subquery(readiness.values("readiness")[:1]),
+        ready_days_late=Subquery(readiness.values("days_late")[:1], output_field=IntegerField()),
+        bottleneck_kind=Subquery(readiness.values("bottleneck_kind")[:1]),
+        bottleneck_code=Subquery(readiness.values("bottleneck")[:1]),
+        has_readiness=Subquery(readiness.values("pk")[:1], output_field=IntegerField()),
+    )
+
+
+def _timeline(packages: list[Any], today: _dt.date) -> list[dict[str, Any]]:
+    """Per package, where its need-by and its readiness fall on one axis from today to the latest date."""
+    dates = [p.need_by for p in packages] + [p.ready_on for p in packages if p.ready_on]
+    end = max([*dates, today + _dt.timedelta(days=30)])
+    span = max((end - today).days, 1)
+
+    def at(day: _dt.date) -> float:
+        return round(100 * min(max((day - today).days, 0), span) / span, 1)
+
+    return [
+        {
+            "package": p,
+            "need_at": at(p.need_by),
+            "ready_at": at(p.ready_on) if p.ready_on else None,
+            "never": p.has_readiness is not None and p.ready_on is None,
+            "late": bool(p.ready_days_late),
+        }
+        for p in packages
+    ]
+
+
+def _alerts(user: Any, run: PlanRun | None) -> list[dict[str, Any]]:
+    """The run's training alerts for those who see every course and session; none for others."""
+    if run is None or not can_manage_training(user):
+        return []
+    plan = get_run(user, run.pk, with_documents=True).plan or {}
+    return [
+        {"kind": a.get("kind", ""), "name": ALERT_NAMES.get(a.get("kind", ""), a.get("kind", "")), **a}
+        for a in plan.get("alerts") or []
+    ]
+
+
+class PackageFilterForm(forms.Form):
+    """The package list's search."""
+
+    search = forms.CharField(label=gettext_lazy("Search code or name"), required=False, max_length=100)
+
+
+@login_required
+@require_GET
+def package_list(request: HttpRequest) -> HttpResponseBase:
+    """Capability packages with their readiness in the latest succeeded run, on a timeline, and its alerts."""
+    run = latest_run(request.user)
+    form = PackageFilterForm(request.GET or None)
+    packages = _packages_with_readiness(request.user, run, _filters(form).get("search"))
+    table = table_page(
+        request,
+        queryset=packages,
+        columns=_package_columns(),
+        default_sort="need_by",
+        caption=_("Capability packages"),
+        export_name="capability-packages",
+        tiebreak=("code",),
+        empty_text=_("No capability package matches these filters."),
+    )
+    context = _context(request, run, filter_form=form)
+    if isinstance(table, TablePage):
+        context["timeline"] = _timeline(table.objects, _dt.date.today())
+        context["alerts"] = _alerts(request.user, run)
+    return render_table_page(request, "web/training/packages.html", table, context)
+
+
+# --- courses and sessions -----------------------------------------------------------------------------------
+
+
+def _course_columns() -> list[Column]:
+    return [
+        Column("code", _("Course"), lambda c: c.code, "code", sort="code"),
+        Column("name", _("Name"), lambda c: c.name, sort="name"),
+        Column("skill", _("Skill"), lambda c: c.skill.code, "code", sort="skill__code,code"),
+        Column("host", _("Host nation"), lambda c: c.host_id, "code", sort="host_id,code"),
+        Column("language", _("Language"), lambda c: c.language, "code", sort="language,code"),
+        Column("duration", _("Days"), lambda c: c.duration_days, "int", sort="duration_days"),
+        Column("seats", _("Seats per session"), lambda c: c.seats, "int", sort="seats"),
+        Column(
+            "cost", _("Cost per seat (EUR)"), lambda c: c.cost_per_seat_eur, "money", sort="cost_per_seat_eur"
+        ),
+        Column("label", _("Sharing label"), lambda c: c.sharing_label, "label", sort="sharing_label,code"),
+    ]
+
+
+@login_required
+@require_GET
+def course_list(request: HttpRequest) -> HttpResponseBase:
+    """The courses the reader may see."""
+    form = CourseFilterForm(request.GET or None)
+    filters = _filters(form)
+    if "host" in filters:
+        filters["host"] = filters["host"].upper()
+    courses = selectors.list_courses(request.user, **filters)
+    table = table_page(
+        request,
+        queryset=courses,
+        columns=_course_columns(),
+        default_sort="code",
+        caption=_("Courses"),
+        export_name="training-courses",
+        tiebreak=("code",),
+        empty_text=_("No course you may see matches these filters."),
+    )
+    return render_table_page(
+        request, "web/training/courses.html", table, _context(request, None, filter_form=form)
+    )
+
+
+def _session_columns() -> list[Column]:
+    def left(s: Any) -> int:
+        return int(s.course.seats) - int(s.planned_seats or 0)
+
+    return [
+        Column("code", _("Session"), lambda s: s.code, "code", sort="code"),
+        Column("course", _("Course"), lambda s: s.course.code, "code", sort="course__code,start"),
+        Column("skill", _("Skill"), lambda s: s.course.skill.code, "code", sort="course__skill__code,start"),
+        Column("host", _("Host nation"), lambda s: s.course.host_id, "code", sort="course__host_id,start"),
+        Column("language", _("Language"), lambda s: s.course.language, "code", sort="course__language,start"),
+        Column("start", _("Starts"), lambda s: s.start, "date", sort="start"),
+        Column("end", _("Ends"), lambda s: s.start + _dt.timedelta(days=s.course.duration_days), "date"),
+        Column(
+            "status",
+            _("Status"),
+            lambda s: s.status,
+            "status",
+            sort="status,start",
+            display=lambda s: s.get_status_display(),
+        ),
+        Column("seats", _("Seats"), lambda s: s.course.seats, "int"),
+        Column("taken", _("Seats taken"), lambda s: s.planned_seats or 0, "int", sort="planned_seats"),
+        Column("left", _("Seats left"), left, "int"),
+        Column("label", _("Sharing label"), lambda s: s.sharing_label, "label", sort="sharing_label,code"),
+    ]
+
+
+@login_required
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponseBase:
+    """The sessions the reader may see, with the seats the latest succeeded run fills in each."""
+    run = latest_run(request.user)
+    form = CourseFilterForm(request.GET or None)
+    filters = _filters(form)
+    filters.pop("search", None)
+    if "host" in filters:
+        filters["host"] = filters["host"].upper()
+    planned = (
+        TrainingAssignment.objects.filter(run=run, session=OuterRef("pk"))
+        .values("session")
+        .annotate(seats=Sum("cohort__size"))
+        .values("seats")
+    )
+    sessions = selectors.list_sessions(request.user, **filters).annotate(
+        planned_seats=Subquery(planned[:1], output_field=IntegerField())
+    )
+    table = table_page(
+        request,
+        queryset=sessions,
+        columns=_session_columns(),
+        default_sort="start",
+        caption=_("Sessions"),
+        export_name="training-sessions",
+        tiebreak=("code",),
+        empty_text=_("No session you may see matches these filters."),
+    )
+    form.fields.pop("search")
+    return render_table_page(
+        request, "web/training/sessions.html", table, _context(request, run, filter_form=form)
+    )
+
+
+# --- cohorts ------------------------------------------------------------------------------------------------
+
+
+def _cohort_columns() -> list[Column]:
+    return [
+        Column("code", _("Cohort"), lambda c: c.code, "code", sort="code"),
+        Column("skill", _("Target skill"), lambda c: c.skill.code, "code", sort="skill__code,code"),
+        Column("size", _("People"), lambda c: c.size, "int", sort="size"),
+        Column("language", _("Language"), lambda c: c.language, "code", sort="language,code"),
+        Column("ready_by", _("Ready by"), lambda c: c.ready_by, "date", sort="ready_by"),
+        Column(
+            "priority",
+            _("Priority"),
+            lambda c: c.priority,
+            "int",
+            sort="priority,ready_by",
+            display=lambda c: _priority(c.priority),
+        ),
+        Column("held", _("Skills held"), lambda c: ", ".join(s.code for s in c.held.all()) or None),
+        Column(
+            "package",
+            _("Capability package"),
+            lambda c: c.package.code if c.package else None,
+            "code",
+            sort="package__code,code",
+        ),
+        Column(
+            "status",
+            _("Status"),
+            lambda c: c.status,
+            "status",
+            sort="status,code",
+            display=lambda c: c.get_status_display(),
+        ),
+        Column(
+            "sessions",
+            _("Sessions in the latest run"),
+            lambda c: " → ".join(a.session.code for a in c.run_assignments) or None,
+        ),
+        Column("completion", _("Completes"), lambda c: c.run_completion, "date", sort="run_completion"),
+        Column("days_late", _("Days late"), lambda c: c.run_days_late, "int", sort="run_days_late"),
+    ]
+
+
+@login_required
+@require_GET
+def cohort_list(request: HttpRequest) -> HttpResponseBase:
+    """Cohorts with their sessions, completion and days late in the latest succeeded run."""
+    from django.db.models import Prefetch
+
+    run = latest_run(request.user)
+    form = CohortFilterForm(request.GET or None)
+    filters = _filters(form)
+    if "priority" in filters:
+        filters["priority"] = int(filters["priority"])
+    last = TrainingAssignment.objects.filter(run=run, cohort=OuterRef("pk")).order_by("-sequence")
+    # Only the sessions the reader may see are named; completion and days late are the cohort's own.
+    visible = (
+        TrainingAssignment.objects.filter(run=run)
+        .filter(selectors.session_visibility_q(request.user, prefix="session__"))
+        .select_related("session")
+        .distinct()
+        .order_by("sequence")
+    )
+    cohorts = (
+        selectors.list_cohorts(request.user, **filters)
+        .annotate(
+            run_completion=Subquery(last.values("completion")[:1]),
+            run_days_late=Subquery(last.values("days_late")[:1], output_field=IntegerField()),
+        )
+        .prefetch_related(Prefetch("assignments", queryset=visible, to_attr="run_assignments"))
+    )
+    table = table_page(
+        request,
+        queryset=cohorts,
+        columns=_cohort_columns(),
+        default_sort="priority",
+        caption=_("Cohorts"),
+        export_name="training-cohorts",
+        tiebreak=("code",),
+        empty_text=_("No cohort matches these filters."),
+    )
+    return render_table_page(
+        request, "web/training/cohorts.html", table, _context(request, run, filter_form=form)
+    )
+
+
+urlpatterns = [
+    path("training/", package_list, name="training-packages"),
+    path("training/courses/", course_list, name="training-courses"),
+    path("training/sessions/", session_list, name="training-sessions"),
+    path("training/cohorts/", cohort_list, name="training-cohorts"),
+]

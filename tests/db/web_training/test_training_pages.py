@@ -1,0 +1,142 @@
+"""The training pages as each role reads them: what each may see, the latest run's figures, steady queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pledgeflow.training.models import Cohort, Course, PackageReadiness, TrainingAssignment, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/training/", "/training/courses/", "/training/sessions/", "/training/cohorts/"]
+
+
+def _codes(client: Any, url: str, **filters: str) -> set[str]:
+    """The first column of every row of the page's CSV export (every page of the filtered table)."""
+    response = client.get(url, {"export": "csv", **filters})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
+    return {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
+
+
+@pytest.mark.parametrize("username", ["training", "coordinator", "viewer", "liaison-deu", "recipient-ukr"])
+def test_every_role_reads_the_training_pages_and_finds_them_in_the_navigation(
+    page_as: Any, username: str
+) -> None:
+    client = page_as(username)
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b'href="/training/"' in response.content
+    # Before any plan run the pages say where the figures will come from.
+    assert "No plan run has succeeded yet" in client.get("/training/").content.decode()
+
+
+def test_the_training_coordinator_sees_every_course_and_session(page_as: Any) -> None:
+    client = page_as("training")
+
+    assert _codes(client, "/training/courses/") == set(Course.objects.values_list("code", flat=True))
+    assert _codes(client, "/training/sessions/") == set(
+        TrainingSession.objects.values_list("code", flat=True)
+    )
+    assert _codes(client, "/training/cohorts/") == set(Cohort.objects.values_list("code", flat=True))
+
+
+def test_a_viewer_sees_only_clear_and_green_courses_and_sessions(page_as: Any) -> None:
+    client = page_as("viewer")
+
+    courses = _codes(client, "/training/courses/")
+    expected = set(Course.objects.filter(sharing_label__in=["CLEAR", "GREEN"]).values_list("code", flat=True))
+    assert courses == expected and len(expected) < Course.objects.count()
+    page = client.get("/training/courses/").content.decode()
+    assert "DEU-PATRIOT-MAINT" not in page and "NLD-PATRIOT-FC" not in page
+    sessions = _codes(client, "/training/sessions/")
+    assert sessions and all(code.rsplit("-", 1)[0] in expected for code in sessions), (
+        "a session of a course the viewer may not see leaked"
+    )
+
+
+def test_a_donor_liaison_sees_its_own_courses_and_those_released_to_it(page_as: Any) -> None:
+    seen = _codes(page_as("liaison-pol"), "/training/courses/")
+
+    own = set(Course.objects.filter(host="POL").values_list("code", flat=True))
+    assert own <= seen
+    assert "DEU-LEO2-CMDR" in seen  # AMBER, releasable to Poland
+    assert "USA-PATRIOT-CREW" not in seen  # AMBER, released to Ukraine only
+    assert "DEU-PATRIOT-MAINT" not in seen and "NLD-PATRIOT-FC" not in seen  # RED, AMBER+STRICT
+    german = _codes(page_as("liaison-deu"), "/training/courses/")
+    assert "DEU-PATRIOT-MAINT" in german and "DEU-LEO2-CMDR" in german and "POL-LEO2-DRIVER" in german
+
+
+def test_filters_narrow_the_course_list_after_the_visibility_rule(page_as: Any) -> None:
+    seen = _codes(page_as("viewer"), "/training/courses/", language="fr")
+
+    visible_french = Course.objects.filter(language="fr", sharing_label__in=["CLEAR", "GREEN"])
+    assert seen == set(visible_french.values_list("code", flat=True)) == {"FRA-ARTY-BASIC"}
+
+
+def test_after_a_run_the_coordinator_sees_readiness_assignments_and_seats(page_as: Any, planned: Any) -> None:
+    client = page_as("training")
+
+    packages = client.get("/training/").content.decode()
+    assert f"plan run {planned.number}" in packages
+    assert (
+        packages.count('data-testid="readiness-row"') == PackageReadiness.objects.filter(run=planned).count()
+    )
+    for readiness in PackageReadiness.objects.filter(run=planned).select_related("package"):
+        assert readiness.package.code in packages
+        if readiness.readiness is None:
+            assert "never" in packages
+    cohorts = client.get("/training/cohorts/", {"size": 200}).content.decode()
+    first = TrainingAssignment.objects.filter(run=planned).select_related("session").first()
+    assert first is not None and first.session.code in cohorts
+    sessions = client.get("/training/sessions/", {"export": "csv"})
+    text = b"".join(sessions.streaming_content if sessions.streaming else [sessions.content]).decode(
+        "utf-8-sig"
+    )
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    header = rows.pop("Session")
+    taken, left = header.index("Seats taken"), header.index("Seats left")
+    row = rows[first.session.code]
+    assert int(row[taken]) >= first.cohort.size
+    assert int(row[left]) == first.session.course.seats - int(row[taken])
+
+
+def test_alerts_of_the_run_are_shown_to_training_coordinators_only(page_as: Any, planned: Any) -> None:
+    alerts = (planned.plan or {}).get("alerts") or []
+    assert alerts, "the demo's first run should raise alerts (unassigned cohorts at least)"
+
+    assert 'data-testid="training-alerts"' in page_as("training").get("/training/").content.decode()
+    assert 'data-testid="training-alerts"' not in page_as("viewer").get("/training/").content.decode()
+
+
+#: A filter leaving one row or a few on each page.
+NARROW = {
+    "/training/": {"search": "PKG-PATRIOT-1"},
+    "/training/courses/": {"search": "DEU-PATRIOT-CREW-UK"},
+    "/training/sessions/": {"skill": "leopard-2-commander"},
+    "/training/cohorts/": {"search": "CRW-PATRIOT-1-FC"},
+}
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_list_page_costs_the_same_queries_whatever_its_length(page_as: Any, planned: Any, url: str) -> None:
+    client = page_as("liaison-deu")
+    client.get(url)  # warm the session and caches
+
+    with CaptureQueriesContext(connection) as long:
+        long_page = client.get(url, {"size": 200})
+    with CaptureQueriesContext(connection) as short:
+        short_page = client.get(url, {"size": 200, **NARROW[url]})
+
+    assert long_page.status_code == short_page.status_code == 200
+    assert long_page.content.count(b"<tr>") > short_page.content.count(b"<tr>") > 1
+    assert len(long) == len(short)
