@@ -64,3 +64,19 @@ def test_the_keyboard_reaches_the_content_and_shows_where_it_is(page: Any) -> No
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_every_focused_filter_control_shows_the_focus_ring(page: Any) -> None:
+    make_record(users=("analyst",))
+    sign_in(page, "analyst", PASSWORD)
+    page.goto("/pledges/")
+    for label in ("Available from", "Available until", "Donor", "Search"):
+        control = page.get_by_label(label, exact=True)
+        control.focus()
+        style = control.evaluate(
+            "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth"
+        )
+        assert style.startswith("solid 3px"), f"{label}: {style}"
+    # The favicon is served: no 404 on any page for it.
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    assert icon and page.request.get(icon).status == 200

@@ -107,3 +107,40 @@ def test_a_link_in_a_table_row_opens_the_record_as_a_whole_page(page: Any) -> No
     assert page.locator("header.site-header").count() == 1
     assert page.locator("h1").count() == 1
     assert page.locator("#table-region").count() == 0
+
+
+def test_sorting_and_paging_by_keyboard_keep_the_focus_in_the_table(page: Any) -> None:
+    make_record(users=("liaison-deu",))
+    sign_in(page, "liaison-deu", PASSWORD)
+    page.goto("/pledges/")
+    header = page.locator('#table-region a[data-sort="available"]')
+    header.focus()
+    page.keyboard.press("Enter")  # sorts in place (HTMX): the link that held the focus is replaced
+    page.wait_for_url("**/pledges/?*sort=available*")
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.sort === 'available'")
+    assert page.evaluate("document.activeElement.closest('#table-region') !== null")
+    # Again, descending: the focus follows the header once more, never dropping to <body>.
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/pledges/?*sort=-available*")
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.sort === 'available'")
+    assert page.evaluate("document.activeElement.tagName") != "BODY"
+
+
+def test_the_item_choices_follow_the_family_chosen(page: Any) -> None:
+    make_record(users=("officer-ukr",))
+    sign_in(page, "officer-ukr", PASSWORD)
+    page.goto("/requirements/new/")
+    item = page.get_by_label("Specific item")
+    page.get_by_label("Family").select_option("155mm-artillery-ammunition")
+    offered = item.evaluate(
+        "select => [...select.options].filter(o => o.value && !o.disabled).map(o => o.dataset.family)"
+    )
+    assert offered and set(offered) == {"155mm-artillery-ammunition"}
+    hidden = item.evaluate("select => [...select.options].filter(o => o.value && o.disabled).length")
+    total = item.evaluate("select => [...select.options].filter(o => o.value).length")
+    assert hidden == total - len(offered)
+    # The destinations are the recipient's reception points only.
+    destinations = page.get_by_label("Destination").evaluate(
+        "select => [...select.options].filter(o => o.value).map(o => o.value)"
+    )
+    assert destinations and all(code.startswith("DEST-") for code in destinations)

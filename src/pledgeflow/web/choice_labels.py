@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-__all__ = ["LABELS", "translated"]
+__all__ = ["FIELD_LABELS", "LABELS", "translated"]
 
 LABELS = (
     gettext_noop("Offered"),
@@ -59,6 +59,40 @@ LABELS = (
     gettext_noop("Hub"),
     gettext_noop("Destination"),
 )
+
+
+#: The fields of requirements and pledges as the change history names them (the models' verbose names are
+#: plain English); the same words as the forms use where a form has the field.
+FIELD_LABELS = {
+    "reference": gettext_lazy("Reference"),
+    "list_version": gettext_lazy("List version"),
+    "family": gettext_lazy("Family"),
+    "item": gettext_lazy("Item"),
+    "quantity": gettext_lazy("Quantity"),
+    "priority": gettext_lazy("Priority"),
+    "need_by": gettext_lazy("Needed by"),
+    "destination": gettext_lazy("Destination"),
+    "capability_area": gettext_lazy("Capability area"),
+    "justification": gettext_lazy("Justification"),
+    "status": gettext_lazy("Status"),
+    "package_code": gettext_lazy("Capability package"),
+    "carried_from": gettext_lazy("Carried from"),
+    "donor": gettext_lazy("Donor"),
+    "available": gettext_lazy("Available from"),
+    "origin": gettext_lazy("Origin"),
+    "source": gettext_lazy("Source"),
+    "channel": gettext_lazy("Channel"),
+    "sharing_label": gettext_lazy("Sharing label"),
+    "quantity_received": gettext_lazy("Quantity received"),
+    "note": gettext_lazy("Note"),
+    "allowed_destinations": gettext_lazy("Allowed destinations"),
+    "releasable_to": gettext_lazy("Releasable to"),
+    "label": gettext_lazy("Label"),
+    "number": gettext_lazy("Number"),
+    "based_on": gettext_lazy("Based on"),
+    "approved_at": gettext_lazy("Approved at"),
+    "approved_by": gettext_lazy("Approved by"),
+}
 
 
 def translated(choices: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:

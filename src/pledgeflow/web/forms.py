@@ -18,6 +18,7 @@ from pledgeflow.accounts.choices import Role
 from pledgeflow.accounts.permissions import is_coordinator
 from pledgeflow.catalogue.selectors import list_capability_areas, list_families, list_items
 from pledgeflow.core.choices import SharingLabel
+from pledgeflow.logistics.choices import LocationKind
 from pledgeflow.logistics.selectors import list_locations
 from pledgeflow.nations.choices import NationKind
 from pledgeflow.nations.selectors import list_nations
@@ -91,6 +92,37 @@ def item_choices(user: Any) -> list[tuple[str, str]]:
     return [(i.code, f"{i.name} ({i.code})") for i in items]
 
 
+def item_choices_by_family(user: Any) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+    """Active items grouped by family (``[(family label, [(code, label), ...]), ...]``, families by name), and
+    each item's family code, which the page uses to offer only the items of the family chosen."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels: dict[str, str] = {}
+    family_of: dict[str, str] = {}
+    for item in sorted(list_items(user), key=lambda i: i.name.lower()):
+        labels[item.family.code] = f"{item.family.name} ({item.family.code})"
+        groups.setdefault(item.family.code, []).append((item.code, f"{item.name} ({item.code})"))
+        family_of[item.code] = item.family.code
+    ordered = sorted(groups, key=lambda code: labels[code].lower())
+    return [(labels[code], groups[code]) for code in ordered], family_of
+
+
+class ItemSelect(forms.Select):
+    """A select of items grouped by family whose options name their family (``data-family``), so a small
+    script can hide the items of other families; without JavaScript the groups show which is which."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.family_of: dict[str, str] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The option, with ``data-family`` for items (not for the blank choice)."""
+        option = super().create_option(name, value, *args, **kwargs)
+        family = self.family_of.get(str(value))
+        if family:
+            option["attrs"]["data-family"] = family
+        return option
+
+
 def location_choices(user: Any, kind: str | None = None) -> list[tuple[str, str]]:
     """Active locations as (code, "name (code)")."""
     return [(loc.code, f"{loc.name} ({loc.code})") for loc in list_locations(user, kind=kind)]
@@ -130,13 +162,16 @@ class RequirementForm(AccessibleForm):
     item = forms.ChoiceField(
         label=_("Specific item"),
         required=False,
-        help_text=_("Only when no other item of the family will do."),
+        help_text=_("Only when no other item of the family will do; it must belong to the family chosen."),
+        widget=ItemSelect(attrs={"data-family-from": "id_family"}),
     )
     quantity = forms.IntegerField(label=_("Quantity"), error_messages=QUANTITY_ERRORS)
     priority = forms.TypedChoiceField(label=_("Priority"), coerce=int)
     need_by = _date_field(_("Needed by"))
     destination = forms.ChoiceField(
-        label=_("Destination"), error_messages={"required": _("Choose where the items are needed.")}
+        label=_("Destination"),
+        help_text=_("The recipient's reception point where the items are needed."),
+        error_messages={"required": _("Choose where the items are needed.")},
     )
     package_code = forms.CharField(
         label=_("Capability package"),
@@ -150,13 +185,50 @@ class RequirementForm(AccessibleForm):
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["family"].choices = _blank(_("Choose a family")) + family_choices(user)
-        self.fields["item"].choices = _blank(_("Any item of the family")) + item_choices(user)
-        self.fields["destination"].choices = _blank(_("Choose a destination")) + location_choices(user)
+        grouped, family_of = item_choices_by_family(user)
+        self.fields["item"].choices = _blank(_("Any item of the family")) + grouped
+        self.fields["item"].widget.family_of = family_of
+        self.fields["destination"].choices = _blank(_("Choose a destination")) + self._destinations(user)
         self.fields["priority"].choices = [
             (value, f"{value} \u2013 {label}") for value, label in translated(Priority.choices)
         ]
         if editing:
             del self.fields["reference"]
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse an item of another family here, naming both families by name; the record checks it too
+        (its message names codes, for the API), so this only makes the form's message readable."""
+        data = super().clean()
+        item, family = data.get("item"), data.get("family")
+        family_of = self.fields["item"].widget.family_of
+        if item and family and family_of.get(item, family) != family:
+            names = dict(self.fields["family"].choices)
+            items = {
+                code: label for _group, options in self.fields["item"].choices[1:] for code, label in options
+            }
+            self.add_error(
+                "item",
+                _(
+                    "%(item)s belongs to the family %(item_family)s, not to %(family)s: choose an item of "
+                    "%(family)s or leave the item empty."
+                )
+                % {
+                    "item": items[item],
+                    "item_family": names.get(family_of[item], family_of[item]),
+                    "family": names.get(family),
+                },
+            )
+        return data
+
+    def _destinations(self, user: Any) -> list[tuple[str, str]]:
+        """The recipient's reception points (locations of kind destination), the places a need is delivered
+        to, rather than every depot and hub of the network. The record accepts any location (the scenario
+        may name one), so a requirement already held elsewhere keeps its location among the choices."""
+        choices = location_choices(user, kind=LocationKind.DESTINATION)
+        current = self.data.get("destination") if self.is_bound else self.initial.get("destination")
+        if current and current not in {code for code, _label in choices}:
+            choices += [(code, label) for code, label in location_choices(user) if code == current]
+        return choices
 
     def service_values(self) -> dict[str, Any]:
         """The cleaned values as the requirement services take them (codes, numbers, dates)."""

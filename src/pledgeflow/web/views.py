@@ -19,12 +19,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pledgeflow.core.errors import (
     NON_FIELD_ERRORS,
@@ -34,6 +38,8 @@ from pledgeflow.core.errors import (
     StaleVersion,
     ValidationError,
 )
+from pledgeflow.pledges.choices import MilestoneKind
+from pledgeflow.web.choice_labels import FIELD_LABELS
 from pledgeflow.web.exports import Column, export_response, requested_export
 
 __all__ = [
@@ -333,6 +339,62 @@ class HistoryEntry:
     changes: list[dict[str, Any]]
 
 
+#: What each action written to the change history reads as (milestone names use their own labels).
+_ACTION_LABELS = {
+    "create": gettext_lazy("Created"),
+    "update": gettext_lazy("Updated"),
+    "retire": gettext_lazy("Retired"),
+    "restore": gettext_lazy("Restored"),
+    "cancel": gettext_lazy("Cancelled"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "transition": gettext_lazy("Status changed"),
+    "submit": gettext_lazy("Submitted"),
+    "return": gettext_lazy("Returned to draft"),
+    "approve": gettext_lazy("Approved"),
+    "close": gettext_lazy("Closed"),
+}
+
+
+def _action_label(action: str) -> str:
+    """The action of a change record in the active language; an action no list knows is shown as written."""
+    if action in _ACTION_LABELS:
+        return str(_ACTION_LABELS[action])
+    milestone = dict(MilestoneKind.choices).get(action)
+    return _(milestone) if milestone else action
+
+
+def _model_of(entity: str) -> Any:
+    try:
+        return apps.get_model(entity)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: Any, name: str) -> str:
+    """The field's name in the active language: the pages' own label, else the model's verbose name, else the
+    name as stored (a field the model no longer has)."""
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    try:
+        field_ = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        field_ = None
+    verbose = getattr(field_, "verbose_name", None)
+    return capfirst(str(verbose)) if verbose else name
+
+
+def _value_label(model: Any, name: str, value: Any) -> Any:
+    """A stored choice value (``"draft"``) as its translated label; other values as they were stored."""
+    try:
+        field_ = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return value
+    choices = dict(getattr(field_, "flatchoices", None) or ())
+    if isinstance(value, str) and value in choices:
+        return _(str(choices[value]))
+    return value
+
+
 def _shown(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "\u2013"
@@ -354,22 +416,30 @@ def history_entries(
         before = record.before or {}
         after = record.after or {}
         changes = []
+        model = _model_of(record.entity)
         for name in after:
             if name in hidden:
                 continue
+            label = _field_label(model, name)
+            shown_after = _shown(_value_label(model, name, after[name]))
             if record.before is None:
                 if after[name] in (None, "", []):
                     continue
-                changes.append({"field": name, "before": None, "after": _shown(after[name])})
+                changes.append({"field": label, "name": name, "before": None, "after": shown_after})
             elif before.get(name) != after[name]:
                 changes.append(
-                    {"field": name, "before": _shown(before.get(name)), "after": _shown(after[name])}
+                    {
+                        "field": label,
+                        "name": name,
+                        "before": _shown(_value_label(model, name, before.get(name))),
+                        "after": shown_after,
+                    }
                 )
         entries.append(
             HistoryEntry(
                 at=record.at,
                 actor=record.actor.get_username() if record.actor_id else "",
-                action=record.action,
+                action=_action_label(record.action),
                 note=record.note,
                 changes=changes,
             )

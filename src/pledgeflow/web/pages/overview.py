@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pledgeflow.accounts.permissions import is_coordinator
 from pledgeflow.catalogue.selectors import list_families
@@ -84,11 +84,19 @@ class FamilyRow:
         return max(self.required_total - self.committed, 0)
 
     @property
-    def coverage(self) -> int:
-        """Committed units as a percentage of the units required (capped at 100)."""
+    def coverage(self) -> int | None:
+        """Committed units as a percentage of the units required, uncapped (740 when 7.4 times covered).
+
+        None when nothing is required: a percentage of zero means nothing.
+        """
         if not self.required_total:
-            return 100 if self.committed else 0
-        return min(round(100 * self.committed / self.required_total), 100)
+            return None
+        return round(100 * self.committed / self.required_total)
+
+    @property
+    def coverage_bar(self) -> int:
+        """The width of the coverage bar in percent: the figure, capped at 100 so the bar fits its cell."""
+        return min(self.coverage or 0, 100)
 
 
 @dataclass
@@ -188,25 +196,25 @@ def family_rows(user: Any, units: dict[str, dict[str, int]]) -> list[FamilyRow]:
 
 def _family_columns() -> list[Column]:
     columns = [
-        Column("area", _lazy("Capability area"), lambda r: r.area_name),
-        Column("family", _lazy("Family"), lambda r: "" if r.is_area else r.name),
+        Column("area", gettext_lazy("Capability area"), lambda r: r.area_name),
+        Column("family", gettext_lazy("Family"), lambda r: "" if r.is_area else r.name),
     ]
     for value, _label in Priority.choices:
         columns.append(
             Column(
                 f"required_p{value}",
-                _lazy("Required, priority %(p)s") % {"p": value},
+                gettext_lazy("Required, priority %(p)s") % {"p": value},
                 lambda r, v=value: r.required.get(v, 0),
                 kind="int",
             )
         )
     columns += [
-        Column("required", _lazy("Required"), lambda r: r.required_total, kind="int"),
-        Column("pledged", _lazy("Pledged"), lambda r: r.pledged, kind="int"),
-        Column("committed", _lazy("Committed"), lambda r: r.committed, kind="int"),
-        Column("delivered", _lazy("Delivered"), lambda r: r.delivered, kind="int"),
-        Column("received", _lazy("Received"), lambda r: r.received, kind="int"),
-        Column("shortfall", _lazy("Not yet committed"), lambda r: r.shortfall, kind="int"),
+        Column("required", gettext_lazy("Required"), lambda r: r.required_total, kind="int"),
+        Column("pledged", gettext_lazy("Pledged"), lambda r: r.pledged, kind="int"),
+        Column("committed", gettext_lazy("Committed"), lambda r: r.committed, kind="int"),
+        Column("delivered", gettext_lazy("Delivered"), lambda r: r.delivered, kind="int"),
+        Column("received", gettext_lazy("Received"), lambda r: r.received, kind="int"),
+        Column("shortfall", gettext_lazy("Not yet committed"), lambda r: r.shortfall, kind="int"),
     ]
     return columns
 
@@ -217,52 +225,52 @@ def _pledge_link(p: Any) -> str:
 
 def _due_columns() -> list[Column]:
     return [
-        Column("reference", _lazy("Pledge"), lambda p: p.reference, link=_pledge_link),
-        Column("donor", _lazy("Donor"), lambda p: p.donor_id),
-        Column("item", _lazy("Item"), lambda p: p.item.name),
-        Column("quantity", _lazy("Quantity"), lambda p: p.quantity, kind="int"),
+        Column("reference", gettext_lazy("Pledge"), lambda p: p.reference, link=_pledge_link),
+        Column("donor", gettext_lazy("Donor"), lambda p: p.donor_id),
+        Column("item", gettext_lazy("Item"), lambda p: p.item.name),
+        Column("quantity", gettext_lazy("Quantity"), lambda p: p.quantity, kind="int"),
         Column(
             "status",
-            _lazy("Milestone"),
+            gettext_lazy("Milestone"),
             lambda p: p.status,
             kind="status",
             display=lambda p: _(p.get_status_display()),
         ),
-        Column("available", _lazy("Available"), lambda p: p.available, kind="date"),
+        Column("available", gettext_lazy("Available"), lambda p: p.available, kind="date"),
     ]
 
 
 def _slipped_columns(today: _dt.date) -> list[Column]:
     return [
-        Column("reference", _lazy("Pledge"), lambda p: p.reference, link=_pledge_link),
-        Column("donor", _lazy("Donor"), lambda p: p.donor_id),
-        Column("item", _lazy("Item"), lambda p: p.item.name),
-        Column("quantity", _lazy("Quantity"), lambda p: p.quantity, kind="int"),
+        Column("reference", gettext_lazy("Pledge"), lambda p: p.reference, link=_pledge_link),
+        Column("donor", gettext_lazy("Donor"), lambda p: p.donor_id),
+        Column("item", gettext_lazy("Item"), lambda p: p.item.name),
+        Column("quantity", gettext_lazy("Quantity"), lambda p: p.quantity, kind="int"),
         Column(
             "status",
-            _lazy("Milestone"),
+            gettext_lazy("Milestone"),
             lambda p: p.status,
             kind="status",
             display=lambda p: _(p.get_status_display()),
         ),
-        Column("available", _lazy("Was due"), lambda p: p.available, kind="date"),
-        Column("age", _lazy("Days past its date"), lambda p: (today - p.available).days, kind="int"),
-        Column("slips", _lazy("Slips recorded"), lambda p: p.slips, kind="int"),
+        Column("available", gettext_lazy("Was due"), lambda p: p.available, kind="date"),
+        Column("age", gettext_lazy("Days past its date"), lambda p: (today - p.available).days, kind="int"),
+        Column("slips", gettext_lazy("Slips recorded"), lambda p: p.slips, kind="int"),
     ]
 
 
 def _shortfall_columns() -> list[Column]:
     return [
-        Column("area", _lazy("Capability area"), lambda r: r.area_name),
+        Column("area", gettext_lazy("Capability area"), lambda r: r.area_name),
         Column(
             "family",
-            _lazy("Family"),
+            gettext_lazy("Family"),
             lambda r: r.name,
             link=lambda r: reverse("requirement-list") + query_string({"family": r.family, "priority": 1}),
         ),
-        Column("critical", _lazy("Critical units required"), lambda r: r.critical, kind="int"),
-        Column("committed", _lazy("Committed (all priorities)"), lambda r: r.committed, kind="int"),
-        Column("shortfall", _lazy("Critical shortfall"), lambda r: r.critical_shortfall, kind="int"),
+        Column("critical", gettext_lazy("Critical units required"), lambda r: r.critical, kind="int"),
+        Column("committed", gettext_lazy("Committed (all priorities)"), lambda r: r.committed, kind="int"),
+        Column("shortfall", gettext_lazy("Critical shortfall"), lambda r: r.critical_shortfall, kind="int"),
     ]
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pledgeflow.accounts.permissions import can_confirm_receipt
 from pledgeflow.planning.choices import PlanRunStatus
@@ -105,7 +105,7 @@ def requirements_by_priority(request: HttpRequest) -> HttpResponseBase:
             [c.key for c in columns].index("quantity") + 1,
             Column(
                 "allocated",
-                _lazy("Allocated by plan run %(n)s") % {"n": run.number},
+                gettext_lazy("Allocated by plan run %(n)s") % {"n": run.number},
                 lambda r: r.allocated,
                 kind="int",
             ),
@@ -153,7 +153,7 @@ def _receipt_columns() -> list[Column]:
         *base,
         Column(
             "confirm",
-            _lazy("Confirm"),
+            gettext_lazy("Confirm"),
             lambda p: _("Confirm receipt of %(ref)s") % {"ref": p.reference},
             link=lambda p: reverse("pledge-receipt", args=[p.pk]) + "?next=" + reverse("recipient-receipts"),
         ),

@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pledgeflow.accounts.permissions import (
@@ -101,35 +101,35 @@ def requirement_columns() -> list[Column]:
     return [
         Column(
             "reference",
-            _lazy("Reference"),
+            gettext_lazy("Reference"),
             lambda r: r.reference,
             sort="reference",
             link=lambda r: reverse("requirement-detail", args=[r.pk]),
         ),
-        Column("version", _lazy("List version"), lambda r: r.list_version.label),
+        Column("version", gettext_lazy("List version"), lambda r: r.list_version.label),
         Column(
             "priority",
-            _lazy("Priority"),
+            gettext_lazy("Priority"),
             lambda r: r.priority,
             kind="text",
             sort="priority,need_by",
             display=lambda r: f"{r.priority} \u2013 {_(r.get_priority_display())}",
         ),
-        Column("area", _lazy("Capability area"), lambda r: r.capability_area.name),
-        Column("family", _lazy("Family"), lambda r: r.family.name),
-        Column("item", _lazy("Item"), lambda r: r.item.name if r.item_id else None),
-        Column("quantity", _lazy("Quantity"), lambda r: r.quantity, kind="int"),
-        Column("need_by", _lazy("Needed by"), lambda r: r.need_by, kind="date", sort="need_by"),
-        Column("destination", _lazy("Destination"), lambda r: r.destination.name),
+        Column("area", gettext_lazy("Capability area"), lambda r: r.capability_area.name),
+        Column("family", gettext_lazy("Family"), lambda r: r.family.name),
+        Column("item", gettext_lazy("Item"), lambda r: r.item.name if r.item_id else None),
+        Column("quantity", gettext_lazy("Quantity"), lambda r: r.quantity, kind="int"),
+        Column("need_by", gettext_lazy("Needed by"), lambda r: r.need_by, kind="date", sort="need_by"),
+        Column("destination", gettext_lazy("Destination"), lambda r: r.destination.name),
         Column(
             "status",
-            _lazy("Status"),
+            gettext_lazy("Status"),
             lambda r: r.status,
             kind="status",
             sort="status",
             display=lambda r: _(r.get_status_display()),
         ),
-        Column("package", _lazy("Package"), lambda r: r.package_code),
+        Column("package", gettext_lazy("Package"), lambda r: r.package_code),
     ]
 
 
@@ -154,31 +154,31 @@ def pledge_columns() -> list[Column]:
     return [
         Column(
             "reference",
-            _lazy("Reference"),
+            gettext_lazy("Reference"),
             lambda p: p.reference,
             sort="reference",
             link=lambda p: reverse("pledge-detail", args=[p.pk]),
         ),
-        Column("donor", _lazy("Donor"), lambda p: p.donor_id, sort="donor_id,reference"),
-        Column("item", _lazy("Item"), lambda p: p.item.name),
-        Column("family", _lazy("Family"), lambda p: p.item.family.name),
-        Column("quantity", _lazy("Quantity"), lambda p: p.quantity, kind="int"),
-        Column("available", _lazy("Available"), lambda p: p.available, kind="date", sort="available"),
-        Column("days_late", _lazy("Days past date"), lambda p: _days_late(p, today), kind="int"),
+        Column("donor", gettext_lazy("Donor"), lambda p: p.donor_id, sort="donor_id,reference"),
+        Column("item", gettext_lazy("Item"), lambda p: p.item.name),
+        Column("family", gettext_lazy("Family"), lambda p: p.item.family.name),
+        Column("quantity", gettext_lazy("Quantity"), lambda p: p.quantity, kind="int"),
+        Column("available", gettext_lazy("Available"), lambda p: p.available, kind="date", sort="available"),
+        Column("days_late", gettext_lazy("Days past date"), lambda p: _days_late(p, today), kind="int"),
         Column(
             "status",
-            _lazy("Milestone"),
+            gettext_lazy("Milestone"),
             lambda p: p.status,
             kind="status",
             sort="status,available",
             display=lambda p: _(p.get_status_display()),
         ),
-        Column("received", _lazy("Received"), lambda p: p.quantity_received, kind="int"),
-        Column("label", _lazy("Sharing label"), lambda p: p.sharing_label, kind="label"),
-        Column("releasable_to", _lazy("Releasable to"), _releasable_codes),
-        Column("origin", _lazy("Origin"), lambda p: p.origin.name),
-        Column("source", _lazy("Source"), lambda p: _(p.get_source_display())),
-        Column("channel", _lazy("Channel"), lambda p: _(p.get_channel_display())),
+        Column("received", gettext_lazy("Received"), lambda p: p.quantity_received, kind="int"),
+        Column("label", gettext_lazy("Sharing label"), lambda p: p.sharing_label, kind="label"),
+        Column("releasable_to", gettext_lazy("Releasable to"), _releasable_codes),
+        Column("origin", gettext_lazy("Origin"), lambda p: p.origin.name),
+        Column("source", gettext_lazy("Source"), lambda p: _(p.get_source_display())),
+        Column("channel", gettext_lazy("Channel"), lambda p: _(p.get_channel_display())),
     ]
 
 
@@ -385,7 +385,7 @@ def _differences(initial_now: dict[str, Any], typed: dict[str, Any]) -> dict[str
     return out
 
 
-_MISSING_VERSION = _lazy(
+_MISSING_VERSION = gettext_lazy(
     "This form was sent without the version of the record it changes, so it could overwrite someone else's "
     "change. Reload the page and make your change again."
 )
