@@ -271,7 +271,7 @@ PACKAGES: tuple[PackageSpec, ...] = (
         "Patriot battery (1st)",
         1,
         130,
-        (("patriot-fire-unit", 1), ("patriot-interceptor", 2)),
+        (("patriot-fire-unit", 1), ("patriot-interceptor", 1)),
         (
             ("OPS-A", "patriot-crew", 24, "uk", 150, ()),
             ("OPS-B", "patriot-crew", 16, "en", 150, ("ad-basic",)),
@@ -295,10 +295,10 @@ PACKAGES: tuple[PackageSpec, ...] = (
         "Leopard 2A4 tank company",
         2,
         160,
-        (("leopard-2-tank", 2),),
+        (("leopard-2-tank", 1),),
         (
             ("DRV", "leopard-2-driver", 14, "uk", 120, ()),
-            ("CMD", "leopard-2-commander", 28, "uk", 170, ()),
+            ("CMD", "leopard-2-commander", 16, "uk", 170, ()),
             ("CMD-DE", "leopard-2-commander", 8, "de", 180, ("leopard-2-driver",)),
             ("MAINT", "leopard-2-maintainer", 8, "uk", 190, ()),
         ),
@@ -310,7 +310,7 @@ PACKAGES: tuple[PackageSpec, ...] = (
         150,
         (("155mm-self-propelled-howitzer", 1), ("155mm-artillery-ammunition", 1)),
         (
-            ("CREW-UK", "caesar-crew", 30, "uk", 150, ()),
+            ("CREW-UK", "caesar-crew", 12, "uk", 150, ()),
             ("CREW-FR", "caesar-crew", 12, "fr", 170, ("artillery-basic",)),
             ("MAINT", "artillery-maintainer", 6, "fr", 180, ()),
         ),
@@ -322,7 +322,7 @@ PACKAGES: tuple[PackageSpec, ...] = (
         240,
         (("155mm-self-propelled-howitzer", 1),),
         (
-            ("CREW", "pzh-2000-crew", 18, "uk", 230, ()),
+            ("CREW", "pzh-2000-crew", 15, "uk", 230, ()),
             ("CREW-EN", "pzh-2000-crew", 10, "en", 240, ("artillery-basic",)),
         ),
     ),
@@ -330,7 +330,7 @@ PACKAGES: tuple[PackageSpec, ...] = (
 
 #: Cohorts in no package: replacement crews and instructors (no course teaches some in their language).
 LOOSE_COHORTS: tuple[tuple[str, str, int, str, int, int, tuple[str, ...]], ...] = (
-    ("CRW-AD-RESERVE", "ad-basic", 30, "uk", 90, 3, ()),
+    ("CRW-AD-RESERVE", "ad-basic", 24, "uk", 90, 3, ()),
     ("CRW-IRIST-2", "iris-t-crew", 16, "uk", 140, 1, ()),
     ("CRW-IRIST-3", "iris-t-crew", 12, "uk", 200, 2, ("ad-basic",)),
     ("CRW-LEO2-REPL", "leopard-2-driver", 20, "uk", 100, 3, ()),
@@ -440,8 +440,11 @@ def load_training(loader: Any, rng: random.Random, today: date) -> dict[str, int
 
 
 def _link_requirements(loader: Any, package_code: str, family: str, count: int, taken: set[int]) -> int:
-    """Give ``count`` open requirement lines of ``family`` on the approved list (not yet in a package) the
-    package's code, and the same reference on the draft list too; write one history entry per line."""
+    """Give ``count`` open requirement lines of ``family`` on the approved list the package's code.
+
+    The most urgent lines not yet in a package come first (a package gathers the equipment most wanted); the
+    same reference on the draft list gets the code too, and each line one history entry.
+    """
     from pledgeflow.demo.generator import RECIPIENT_USERNAME
     from pledgeflow.requirements.choices import RequirementStatus
     from pledgeflow.requirements.models import Requirement
@@ -450,7 +453,7 @@ def _link_requirements(loader: Any, package_code: str, family: str, count: int, 
         r
         for r in Requirement.objects.filter(
             list_version=loader.version, family__code=family, status=RequirementStatus.APPROVED
-        ).order_by("need_by", "reference")
+        ).order_by("priority", "need_by", "reference")
         if r.pk not in taken
     ][:count]
     for line in lines:
