@@ -140,3 +140,62 @@ def test_a_list_page_costs_the_same_queries_whatever_its_length(page_as: Any, pl
     assert long_page.status_code == short_page.status_code == 200
     assert long_page.content.count(b"<tr>") > short_page.content.count(b"<tr>") > 1
     assert len(long) == len(short)
+
+
+def _cohort_form(**changes: Any) -> dict[str, Any]:
+    form = {
+        "code": "CRW-PATRIOT-3-OPS",
+        "name": "Third Patriot battery crews",
+        "skill": "patriot-crew",
+        "size": "20",
+        "language": "uk",
+        "ready_by": "2027-09-01",
+        "priority": "1",
+        "held": ["ad-basic"],
+        "package": "PKG-PATRIOT-2",
+    }
+    form.update(changes)
+    return form
+
+
+def test_a_training_coordinator_adds_a_cohort_and_a_refusal_appears_beside_its_field(page_as: Any) -> None:
+    from pledgeflow.requirements.models import Requirement
+
+    client = page_as("training")
+    assert b'data-testid="new-cohort"' in client.get("/training/cohorts/").content
+    taken = Requirement.objects.order_by("reference").values_list("reference", flat=True).first()
+
+    refused = client.post("/training/cohorts/new/", _cohort_form(code=taken))
+
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    field = page[page.index('data-field="code"') :][:1500]
+    assert "field-error" in field and str(taken) in field
+    assert 'value="Third Patriot battery crews"' in page and 'value="2027-09-01"' in page  # input kept
+    assert not Cohort.objects.filter(code=taken).exists()
+
+    saved = client.post("/training/cohorts/new/", _cohort_form())
+
+    assert saved.status_code == 302
+    cohort = Cohort.objects.get(code="CRW-PATRIOT-3-OPS")
+    assert cohort.size == 20 and cohort.package is not None and cohort.package.code == "PKG-PATRIOT-2"
+    assert [s.code for s in cohort.held.all()] == ["ad-basic"] and cohort.nation_id == "UKR"
+
+
+def test_a_form_error_is_shown_beside_the_size(page_as: Any) -> None:
+    response = page_as("recipient-ukr").post("/training/cohorts/new/", _cohort_form(size="0"))
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "field-error" in page[page.index('data-field="size"') :][:1200]
+    assert not Cohort.objects.filter(code="CRW-PATRIOT-3-OPS").exists()
+
+
+@pytest.mark.parametrize("username", ["viewer", "liaison-deu"])
+def test_readers_get_no_cohort_form(page_as: Any, username: str) -> None:
+    client = page_as(username)
+
+    assert b'data-testid="new-cohort"' not in client.get("/training/cohorts/").content
+    assert client.get("/training/cohorts/new/").status_code == 403
+    assert client.post("/training/cohorts/new/", _cohort_form()).status_code == 403
+    assert not Cohort.objects.filter(code="CRW-PATRIOT-3-OPS").exists()

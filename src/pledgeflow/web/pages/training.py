@@ -14,10 +14,13 @@ import datetime as _dt
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
-from django.http import HttpRequest, HttpResponseBase
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -26,10 +29,11 @@ from pledgeflow.accounts.permissions import can_manage_training
 from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.models import PlanRun
 from pledgeflow.planning.selectors import get_run, list_runs
-from pledgeflow.training import selectors
+from pledgeflow.training import selectors, services
 from pledgeflow.training.models import PackageReadiness, TrainingAssignment
 from pledgeflow.web.exports import Column
-from pledgeflow.web.views import TablePage, render_table_page, table_page
+from pledgeflow.web.forms import AccessibleForm, DateInput
+from pledgeflow.web.views import TablePage, render_table_page, service_call, table_page
 
 __all__ = ["urlpatterns"]
 
@@ -399,8 +403,80 @@ def cohort_list(request: HttpRequest) -> HttpResponseBase:
         tiebreak=("code",),
         empty_text=_("No cohort matches these filters."),
     )
-    return render_table_page(
-        request, "web/training/cohorts.html", table, _context(request, run, filter_form=form)
+    context = _context(request, run, filter_form=form, may_create=_may_create_cohort(request.user))
+    return render_table_page(request, "web/training/cohorts.html", table, context)
+
+
+# --- a new cohort -----------------------------------------------------------------------------------------
+
+
+def _may_create_cohort(user: Any) -> bool:
+    """Training coordinators and coordinators (any recipient), and the recipient's own officers."""
+    return services.can_manage_cohort(user, getattr(user, "nation_id", None))
+
+
+class CohortForm(AccessibleForm):
+    """A new cohort of the recipient: the choices come from the training selectors."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=64,
+        help_text=gettext_lazy("Letters, digits and hyphens, e.g. CRW-PATRIOT-3-OPS."),
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    skill = forms.ChoiceField(label=gettext_lazy("Target skill"))
+    size = forms.IntegerField(label=gettext_lazy("People"), min_value=1)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=LANGUAGE_CHOICES[1:])
+    ready_by = forms.DateField(label=gettext_lazy("Ready by"), widget=DateInput())
+    priority = forms.TypedChoiceField(
+        label=gettext_lazy("Priority"), coerce=int, choices=list(PRIORITY_NAMES.items()), initial=2
+    )
+    held = forms.MultipleChoiceField(label=gettext_lazy("Skills held"), required=False)
+    package = forms.ChoiceField(label=gettext_lazy("Capability package"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        skills = [(s.code, f"{s.code}: {s.name}") for s in selectors.list_skills(user)]
+        self.fields["skill"].choices = [("", "—"), *skills]  # type: ignore[attr-defined]
+        self.fields["held"].choices = skills  # type: ignore[attr-defined]
+        packages = [(p.code, f"{p.code}: {p.name}") for p in selectors.list_packages(user)]
+        self.fields["package"].choices = [("", "—"), *packages]  # type: ignore[attr-defined]
+
+
+@login_required
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    """A new cohort (planned); the service's refusals appear beside the fields and the input stays."""
+    user = request.user
+    if not _may_create_cohort(user):
+        raise DjangoPermissionDenied(
+            _("Only training coordinators and the recipient's officers add cohorts.")
+        )
+    form = CohortForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, created = service_call(
+            form,
+            lambda: services.create_cohort(
+                user,
+                code=data["code"],
+                name=data["name"],
+                skill=data["skill"],
+                size=data["size"],
+                language=data["language"],
+                ready_by=data["ready_by"],
+                priority=data["priority"],
+                held=data["held"],
+                package=data["package"] or None,
+            ),
+        )
+        if ok:
+            messages.success(request, _("Cohort %(code)s saved as planned.") % {"code": created.code})
+            return redirect(f"{reverse('training-cohorts')}?search={created.code}")
+    return render(
+        request,
+        "web/training/cohort_form.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -409,4 +485,5 @@ urlpatterns = [
     path("training/courses/", course_list, name="training-courses"),
     path("training/sessions/", session_list, name="training-sessions"),
     path("training/cohorts/", cohort_list, name="training-cohorts"),
+    path("training/cohorts/new/", cohort_create, name="training-cohort-create"),
 ]
