@@ -199,3 +199,32 @@ def test_readers_get_no_cohort_form(page_as: Any, username: str) -> None:
     assert client.get("/training/cohorts/new/").status_code == 403
     assert client.post("/training/cohorts/new/", _cohort_form()).status_code == 403
     assert not Cohort.objects.filter(code="CRW-PATRIOT-3-OPS").exists()
+
+
+def _session_rows(client: Any) -> dict[str, dict[str, str]]:
+    response = client.get("/training/sessions/", {"export": "csv"})
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {row["Session"]: row for row in rows}
+
+
+def test_seats_a_host_accepted_count_once_in_the_seats_taken(page_as: Any, planned: Any) -> None:
+    from pledgeflow.accounts.models import User
+    from pledgeflow.planning.services import publish_run
+    from pledgeflow.training.models import TrainingProposal
+    from pledgeflow.training.services import accept_training_proposal
+
+    client = page_as("training")
+    before = _session_rows(client)
+    publish_run(User.objects.get(username="coordinator"), planned.pk)
+    proposal = TrainingProposal.objects.select_related("session").order_by("pk").first()
+    assert proposal is not None
+    accept_training_proposal(User.objects.get(username="training"), proposal.pk)
+
+    after = _session_rows(client)[proposal.session.code]
+
+    assert int(after["Seats accepted"]) == proposal.seats
+    assert after["Seats taken"] == before[proposal.session.code]["Seats taken"]
+    assert int(after["Seats left"]) == proposal.session.course.seats - int(after["Seats taken"])

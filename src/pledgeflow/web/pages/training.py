@@ -17,7 +17,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -30,7 +31,8 @@ from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.models import PlanRun
 from pledgeflow.planning.selectors import get_run, list_runs
 from pledgeflow.training import selectors, services
-from pledgeflow.training.models import PackageReadiness, TrainingAssignment
+from pledgeflow.training.choices import TrainingProposalStatus
+from pledgeflow.training.models import PackageReadiness, TrainingAssignment, TrainingProposal
 from pledgeflow.web.exports import Column
 from pledgeflow.web.forms import AccessibleForm, DateInput
 from pledgeflow.web.views import TablePage, render_table_page, service_call, table_page
@@ -261,7 +263,7 @@ def course_list(request: HttpRequest) -> HttpResponseBase:
 
 def _session_columns() -> list[Column]:
     def left(s: Any) -> int:
-        return int(s.course.seats) - int(s.planned_seats or 0)
+        return int(s.course.seats) - int(s.seats_taken or 0)
 
     return [
         Column("code", _("Session"), lambda s: s.code, "code", sort="code"),
@@ -280,7 +282,8 @@ def _session_columns() -> list[Column]:
             display=lambda s: s.get_status_display(),
         ),
         Column("seats", _("Seats"), lambda s: s.course.seats, "int"),
-        Column("taken", _("Seats taken"), lambda s: s.planned_seats or 0, "int", sort="planned_seats"),
+        Column("accepted", _("Seats accepted"), lambda s: s.accepted_seats or 0, "int"),
+        Column("taken", _("Seats taken"), lambda s: s.seats_taken or 0, "int", sort="seats_taken"),
         Column("left", _("Seats left"), left, "int"),
         Column("label", _("Sharing label"), lambda s: s.sharing_label, "label", sort="sharing_label,code"),
     ]
@@ -289,7 +292,8 @@ def _session_columns() -> list[Column]:
 @login_required
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponseBase:
-    """The sessions the reader may see, with the seats the latest succeeded run fills in each."""
+    """The sessions the reader may see, with the seats taken in each: those the hosts accepted, and those the
+    latest succeeded run assigns besides (an assignment already accepted counts once)."""
     run = latest_run(request.user)
     form = CourseFilterForm(request.GET or None)
     filters = _filters(form)
@@ -298,12 +302,21 @@ def session_list(request: HttpRequest) -> HttpResponseBase:
         filters["host"] = filters["host"].upper()
     planned = (
         TrainingAssignment.objects.filter(run=run, session=OuterRef("pk"))
+        .exclude(proposal__status=TrainingProposalStatus.ACCEPTED)
         .values("session")
         .annotate(seats=Sum("cohort__size"))
         .values("seats")
     )
+    accepted = (
+        TrainingProposal.objects.filter(session=OuterRef("pk"), status=TrainingProposalStatus.ACCEPTED)
+        .values("session")
+        .annotate(seats=Sum("seats"))
+        .values("seats")
+    )
     sessions = selectors.list_sessions(request.user, **filters).annotate(
-        planned_seats=Subquery(planned[:1], output_field=IntegerField())
+        planned_seats=Coalesce(Subquery(planned[:1], output_field=IntegerField()), 0),
+        accepted_seats=Coalesce(Subquery(accepted[:1], output_field=IntegerField()), 0),
+        seats_taken=F("planned_seats") + F("accepted_seats"),
     )
     table = table_page(
         request,
