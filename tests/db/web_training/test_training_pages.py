@@ -228,3 +228,21 @@ def test_seats_a_host_accepted_count_once_in_the_seats_taken(page_as: Any, plann
     assert int(after["Seats accepted"]) == proposal.seats
     assert after["Seats taken"] == before[proposal.session.code]["Seats taken"]
     assert int(after["Seats left"]) == proposal.session.course.seats - int(after["Seats taken"])
+
+
+@pytest.mark.parametrize(
+    ("language", "word"), [("fr", "Ensembles capacitaires"), ("uk", "Пакети спроможностей")]
+)
+def test_the_training_pages_speak_french_and_ukrainian(
+    page_as: Any, planned: Any, language: str, word: str
+) -> None:
+    from pledgeflow.accounts.models import User
+
+    User.objects.filter(username="training").update(language=language)
+    client = page_as("training")
+    client.cookies["django_language"] = language
+
+    for url in [*PAGES, "/training/cohorts/new/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert word in client.get("/training/").content.decode()
