@@ -25,8 +25,8 @@ def _live_server_static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     settings.STATIC_ROOT = before
 
 
-def demo_with_a_run() -> str:
-    """Load the demo, plan it once, and answer the training coordinator's fresh password."""
+def demo_with_a_run() -> dict[str, str]:
+    """Load the demo, plan it once, and answer the demo users' fresh passwords."""
     from pledgeflow.accounts.models import User
     from pledgeflow.demo import ensure_demo_data, ensure_demo_users
     from pledgeflow.planning import services
@@ -37,14 +37,14 @@ def demo_with_a_run() -> str:
     run = services.start_plan_run(User.objects.get(username="coordinator"))
     done = services.execute_plan_run(run.pk)
     assert done.status == "succeeded", done.error
-    return passwords["training"]
+    return passwords
 
 
 def test_the_training_coordinator_sees_package_readiness_after_a_plan_run(page: Any) -> None:
     from pledgeflow.training.models import PackageReadiness
 
-    password = demo_with_a_run()
-    sign_in(page, "training", password)
+    passwords = demo_with_a_run()
+    sign_in(page, "training", passwords["training"])
 
     page.get_by_role("link", name="Training").click()
     page.get_by_test_id("package-timeline").wait_for()
@@ -64,4 +64,20 @@ def test_the_training_coordinator_sees_package_readiness_after_a_plan_run(page: 
     page.get_by_role("link", name="Sessions").first.click()
     page.wait_for_load_state("networkidle")
     assert "Seats left" in page.content()
+    assert check_accessibility(page) == []
+
+    page.get_by_role("link", name="Courses").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "DEU-PATRIOT-MAINT" in page.content()  # RED: the training coordinator sees every course
+    page.get_by_role("button", name="Sign out").click()
+
+    # A viewer reads the same pages, with the CLEAR and GREEN courses only.
+    sign_in(page, "viewer", passwords["viewer"])
+    page.goto("/training/courses/")
+    content = page.content()
+    assert (
+        "GBR-ARTY-BASIC" in content
+        and "DEU-PATRIOT-MAINT" not in content
+        and "USA-PATRIOT-CREW" not in content
+    )
     assert check_accessibility(page) == []
