@@ -56,6 +56,13 @@ def test_the_training_coordinator_sees_package_readiness_after_a_plan_run(page: 
     assert check_accessibility(page) == []
     save_screenshot(page, "training-packages")
 
+    page.get_by_role("link", name="PKG-PATRIOT-1").first.click()
+    page.get_by_test_id("package-cohorts").wait_for()
+    assert "CRW-PATRIOT-1-FC" in page.content()
+    assert check_accessibility(page) == []
+    page.get_by_role("link", name="All capability packages").click()
+    page.get_by_test_id("package-timeline").wait_for()
+
     page.get_by_role("link", name="Cohorts").first.click()
     page.wait_for_load_state("networkidle")
     assert "CRW-PATRIOT-1-OPS-A" in page.content()

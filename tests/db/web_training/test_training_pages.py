@@ -242,7 +242,28 @@ def test_the_training_pages_speak_french_and_ukrainian(
     client = page_as("training")
     client.cookies["django_language"] = language
 
-    for url in [*PAGES, "/training/cohorts/new/"]:
+    for url in [*PAGES, "/training/cohorts/new/", "/training/packages/PKG-PATRIOT-1/"]:
         response = client.get(url)
         assert response.status_code == 200, url
     assert word in client.get("/training/").content.decode()
+
+
+def test_a_package_page_names_its_equipment_crews_and_readiness_in_each_run(
+    page_as: Any, planned: Any
+) -> None:
+    from pledgeflow.requirements.models import Requirement
+
+    client = page_as("viewer")
+    assert b'href="/training/packages/PKG-CAESAR-BTY/"' in client.get("/training/").content
+
+    page = client.get("/training/packages/PKG-CAESAR-BTY/").content.decode()
+
+    for reference in Requirement.objects.filter(
+        package_code="PKG-CAESAR-BTY", list_version__number=1
+    ).values_list("reference", flat=True):
+        assert reference in page
+    for code in Cohort.objects.filter(package__code="PKG-CAESAR-BTY").values_list("code", flat=True):
+        assert code in page
+    readiness = PackageReadiness.objects.get(run=planned, package__code="PKG-CAESAR-BTY")
+    assert f"Run {planned.number}" in page and readiness.bottleneck in page
+    assert client.get("/training/packages/PKG-NO-SUCH/").status_code == 404

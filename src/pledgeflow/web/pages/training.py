@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from pledgeflow.accounts.permissions import can_manage_training
+from pledgeflow.core.errors import NotFound
 from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.models import PlanRun
 from pledgeflow.planning.selectors import get_run, list_runs
@@ -35,7 +36,14 @@ from pledgeflow.training.choices import TrainingProposalStatus
 from pledgeflow.training.models import PackageReadiness, TrainingAssignment, TrainingProposal
 from pledgeflow.web.exports import Column
 from pledgeflow.web.forms import AccessibleForm, DateInput
-from pledgeflow.web.views import TablePage, render_table_page, service_call, table_page
+from pledgeflow.web.views import (
+    TablePage,
+    history_entries,
+    not_found,
+    render_table_page,
+    service_call,
+    table_page,
+)
 
 __all__ = ["urlpatterns"]
 
@@ -111,7 +119,14 @@ def _context(request: HttpRequest, run: PlanRun | None, **extra: Any) -> dict[st
 
 def _package_columns() -> list[Column]:
     return [
-        Column("code", _("Package"), lambda p: p.code, "code", sort="code"),
+        Column(
+            "code",
+            _("Package"),
+            lambda p: p.code,
+            "code",
+            sort="code",
+            link=lambda p: reverse("training-package", args=[p.code]),
+        ),
         Column("name", _("Name"), lambda p: p.name, sort="name"),
         Column(
             "priority",
@@ -216,6 +231,28 @@ def package_list(request: HttpRequest) -> HttpResponseBase:
         context["timeline"] = _timeline(table.objects, _dt.date.today())
         context["alerts"] = _alerts(request.user, run)
     return render_table_page(request, "web/training/packages.html", table, context)
+
+
+@login_required
+@require_GET
+def package_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One package: its requirements and cohorts, its readiness in every run that planned it, its history."""
+    user = request.user
+    try:
+        package = selectors.get_package(user, code)
+    except NotFound as exc:
+        raise not_found(exc) from exc
+    return render(
+        request,
+        "web/training/package_detail.html",
+        {
+            "package": package,
+            "requirements": selectors.package_requirement_references(user, package),
+            "cohorts": selectors.list_cohorts(user, package=package.code),
+            "readiness": selectors.package_readiness_history(user, package)[:20],
+            "history": history_entries(selectors.history(user, package)),
+        },
+    )
 
 
 # --- courses and sessions -----------------------------------------------------------------------------------
@@ -495,6 +532,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("training/", package_list, name="training-packages"),
+    path("training/packages/<str:code>/", package_detail, name="training-package"),
     path("training/courses/", course_list, name="training-courses"),
     path("training/sessions/", session_list, name="training-sessions"),
     path("training/cohorts/", cohort_list, name="training-cohorts"),
