@@ -197,10 +197,12 @@ def _alerts(user: Any, run: PlanRun | None) -> list[dict[str, Any]]:
     if run is None or not can_manage_training(user):
         return []
     plan = get_run(user, run.pk, with_documents=True).plan or {}
-    return [
+    alerts = [
         {"kind": a.get("kind", ""), "name": ALERT_NAMES.get(a.get("kind", ""), a.get("kind", "")), **a}
         for a in plan.get("alerts") or []
     ]
+    # Grouped by kind on the page (a stable sort keeps the planner's order within a kind).
+    return sorted(alerts, key=lambda a: str(a["kind"]))
 
 
 class PackageFilterForm(forms.Form):
