@@ -13,12 +13,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from ninja.responses import Status
 
 from pledgeflow.core.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ChangeOut,
     PageParams,
     actor,
+    answer,
     changes_of,
     error_responses,
     expected_version,
@@ -27,10 +29,8 @@ from pledgeflow.core.api_support import (
     order_by,
     page_schema,
     paginate,
-    set_etag,
 )
 from pledgeflow.pledges import selectors, services
-from pledgeflow.pledges.models import Pledge
 from pledgeflow.pledges.schemas import (
     MilestoneIn,
     MilestoneOut,
@@ -56,15 +56,11 @@ PLEDGE_ORDERING = {
     "created_at": "created_at",
     "updated_at": "updated_at",
 }
-_READ = error_responses(401, 404)
-_WRITE = error_responses(401, 403, 404, 409, 422, 428)
 
 
 def _answer(request: HttpRequest, response: HttpResponse, pledge_id: int, status: int = 200) -> Any:
     """The pledge as the user now sees it (re-read through the selector), its version in the ETag."""
-    pledge: Pledge = selectors.get_pledge_for(actor(request), pledge_id)
-    set_etag(response, pledge.version)
-    return Status(status, pledge) if status != 200 else pledge
+    return answer(response, selectors.get_pledge_for(actor(request), pledge_id), status)
 
 
 @router.get("", response={200: page_schema(PledgeOut), **error_responses(401, 422)})
@@ -91,14 +87,14 @@ def create_pledge(request: HttpRequest, payload: PledgeIn, response: HttpRespons
     return _answer(request, response, pledge.pk, 201)
 
 
-@router.get("/{int:pledge_id}", response={200: PledgeOut, **_READ})
+@router.get("/{int:pledge_id}", response={200: PledgeOut, **READ_ERRORS})
 def get_pledge(request: HttpRequest, pledge_id: int, response: HttpResponse) -> Any:
     """One pledge by id, its version in the ETag (``If-None-Match`` with it answers 304 until it changes)."""
     answer = _answer(request, response, pledge_id)
     return not_modified(request, answer.version) or answer
 
 
-@router.patch("/{int:pledge_id}", response={200: PledgeOut, **_WRITE})
+@router.patch("/{int:pledge_id}", response={200: PledgeOut, **WRITE_ERRORS})
 def update_pledge(request: HttpRequest, pledge_id: int, payload: PledgePatch, response: HttpResponse) -> Any:
     """Change a pledge; name the version it is based on. After dispatch only the label, releasable-to nations
     and note change."""
@@ -108,7 +104,7 @@ def update_pledge(request: HttpRequest, pledge_id: int, payload: PledgePatch, re
     return _answer(request, response, pledge_id)
 
 
-@router.post("/{int:pledge_id}/milestones", response={200: PledgeOut, **_WRITE})
+@router.post("/{int:pledge_id}/milestones", response={200: PledgeOut, **WRITE_ERRORS})
 def record_milestone(
     request: HttpRequest, pledge_id: int, payload: MilestoneIn, response: HttpResponse
 ) -> Any:
@@ -130,7 +126,7 @@ def record_milestone(
     return _answer(request, response, pledge_id)
 
 
-@router.get("/{int:pledge_id}/milestones", response={200: page_schema(MilestoneOut), **_READ})
+@router.get("/{int:pledge_id}/milestones", response={200: page_schema(MilestoneOut), **READ_ERRORS})
 def list_milestones(request: HttpRequest, pledge_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """The pledge's milestone log, in the order recorded (slips keep the old and new dates)."""
     milestones = selectors.pledge_milestones_for(actor(request), pledge_id)
@@ -139,7 +135,7 @@ def list_milestones(request: HttpRequest, pledge_id: int, page: Query[PageParams
     )
 
 
-@router.post("/{int:pledge_id}/slip", response={200: PledgeOut, **_WRITE})
+@router.post("/{int:pledge_id}/slip", response={200: PledgeOut, **WRITE_ERRORS})
 def slip_pledge(request: HttpRequest, pledge_id: int, payload: SlipIn, response: HttpResponse) -> Any:
     """Record a new availability date before dispatch; the old date stays in the milestone log."""
     user = actor(request)
@@ -155,7 +151,7 @@ def slip_pledge(request: HttpRequest, pledge_id: int, payload: SlipIn, response:
     return _answer(request, response, pledge_id)
 
 
-@router.post("/{int:pledge_id}/withdraw", response={200: PledgeOut, **_WRITE})
+@router.post("/{int:pledge_id}/withdraw", response={200: PledgeOut, **WRITE_ERRORS})
 def withdraw_pledge(
     request: HttpRequest, pledge_id: int, response: HttpResponse, payload: WithdrawIn | None = None
 ) -> Any:
@@ -169,7 +165,7 @@ def withdraw_pledge(
     return _answer(request, response, pledge_id)
 
 
-@router.get("/{int:pledge_id}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/{int:pledge_id}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def pledge_history(request: HttpRequest, pledge_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the pledge with the values before and after, oldest first."""
     return history_page(selectors.pledge_history_for(actor(request), pledge_id), page)

@@ -15,9 +15,12 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from pledgeflow.core.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ChangeOut,
     PageParams,
     actor,
+    answer,
     changes_of,
     error_responses,
     expected_version,
@@ -26,7 +29,6 @@ from pledgeflow.core.api_support import (
     order_by,
     page_schema,
     paginate,
-    set_etag,
 )
 from pledgeflow.core.errors import NotFound, ValidationError
 from pledgeflow.requirements import selectors, services
@@ -54,13 +56,6 @@ REQUIREMENT_ORDERING = {
     "updated_at": "updated_at",
 }
 VERSION_ORDERING = {"number": "number", "label": "label"}
-_READ = error_responses(401, 404)
-_WRITE = error_responses(401, 403, 404, 409, 422, 428)
-
-
-def _answer(response: HttpResponse, requirement: Requirement, status: int = 200) -> Any:
-    set_etag(response, requirement.version)
-    return Status(status, requirement) if status != 200 else requirement
 
 
 # -- priority-list versions --
@@ -84,13 +79,13 @@ def start_next_list_version(request: HttpRequest, payload: ListVersionIn) -> Any
     return Status(201, selectors.get_list_version_for(user, version.pk))
 
 
-@router.get("/list-versions/{key}", response={200: ListVersionOut, **_READ})
+@router.get("/list-versions/{key}", response={200: ListVersionOut, **READ_ERRORS})
 def get_list_version(request: HttpRequest, key: str) -> Any:
     """One list version by id, by label (``2026-11``) or ``current`` (the latest approved)."""
     return selectors.get_list_version_for(actor(request), key)
 
 
-@router.post("/list-versions/{key}/approve", response={200: ListVersionOut, **_WRITE})
+@router.post("/list-versions/{key}/approve", response={200: ListVersionOut, **WRITE_ERRORS})
 def approve_list_version(request: HttpRequest, key: str, payload: NoteIn | None = None) -> Any:
     """Approve the draft version and every submitted requirement on it (coordinators); it becomes current."""
     user = actor(request)
@@ -133,17 +128,17 @@ def create_requirement(request: HttpRequest, payload: RequirementIn, response: H
                 }
             ) from None
     requirement = services.create_requirement(user, list_version=list_version, **values)
-    return _answer(response, selectors.get_requirement_for(user, requirement.pk), 201)
+    return answer(response, selectors.get_requirement_for(user, requirement.pk), 201)
 
 
-@router.get("/{int:requirement_id}", response={200: RequirementOut, **_READ})
+@router.get("/{int:requirement_id}", response={200: RequirementOut, **READ_ERRORS})
 def get_requirement(request: HttpRequest, requirement_id: int, response: HttpResponse) -> Any:
     """One requirement by id, its version in the ETag."""
     requirement = selectors.get_requirement_for(actor(request), requirement_id)
-    return not_modified(request, requirement.version) or _answer(response, requirement)
+    return not_modified(request, requirement.version) or answer(response, requirement)
 
 
-@router.patch("/{int:requirement_id}", response={200: RequirementOut, **_WRITE})
+@router.patch("/{int:requirement_id}", response={200: RequirementOut, **WRITE_ERRORS})
 def update_requirement(
     request: HttpRequest, requirement_id: int, payload: RequirementPatch, response: HttpResponse
 ) -> Any:
@@ -154,7 +149,7 @@ def update_requirement(
     changes = changes_of(payload)
     note = changes.pop("note", "")
     services.update_requirement(user, requirement, changes, version, note=note)
-    return _answer(response, selectors.get_requirement_for(user, requirement_id))
+    return answer(response, selectors.get_requirement_for(user, requirement_id))
 
 
 def _transition(
@@ -168,10 +163,10 @@ def _transition(
     requirement = selectors.get_requirement_for(user, requirement_id)
     body = payload or TransitionIn()  # the body is optional: the version may come as If-Match
     service(user, requirement, expected_version(request, body.version), note=body.note)
-    return _answer(response, selectors.get_requirement_for(user, requirement_id))
+    return answer(response, selectors.get_requirement_for(user, requirement_id))
 
 
-@router.post("/{int:requirement_id}/submit", response={200: RequirementOut, **_WRITE})
+@router.post("/{int:requirement_id}/submit", response={200: RequirementOut, **WRITE_ERRORS})
 def submit_requirement(
     request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
@@ -179,7 +174,7 @@ def submit_requirement(
     return _transition(services.submit_requirement, request, requirement_id, payload, response)
 
 
-@router.post("/{int:requirement_id}/return", response={200: RequirementOut, **_WRITE})
+@router.post("/{int:requirement_id}/return", response={200: RequirementOut, **WRITE_ERRORS})
 def return_requirement(
     request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
@@ -187,7 +182,7 @@ def return_requirement(
     return _transition(services.return_requirement_to_draft, request, requirement_id, payload, response)
 
 
-@router.post("/{int:requirement_id}/approve", response={200: RequirementOut, **_WRITE})
+@router.post("/{int:requirement_id}/approve", response={200: RequirementOut, **WRITE_ERRORS})
 def approve_requirement(
     request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
@@ -195,7 +190,7 @@ def approve_requirement(
     return _transition(services.approve_requirement, request, requirement_id, payload, response)
 
 
-@router.post("/{int:requirement_id}/close", response={200: RequirementOut, **_WRITE})
+@router.post("/{int:requirement_id}/close", response={200: RequirementOut, **WRITE_ERRORS})
 def close_requirement(
     request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
@@ -203,7 +198,7 @@ def close_requirement(
     return _transition(services.close_requirement, request, requirement_id, payload, response)
 
 
-@router.post("/{int:requirement_id}/cancel", response={200: RequirementOut, **_WRITE})
+@router.post("/{int:requirement_id}/cancel", response={200: RequirementOut, **WRITE_ERRORS})
 def cancel_requirement(
     request: HttpRequest, requirement_id: int, response: HttpResponse, payload: TransitionIn | None = None
 ) -> Any:
@@ -211,7 +206,7 @@ def cancel_requirement(
     return _transition(services.cancel_requirement, request, requirement_id, payload, response)
 
 
-@router.get("/{int:requirement_id}/history", response={200: page_schema(ChangeOut), **_READ})
+@router.get("/{int:requirement_id}/history", response={200: page_schema(ChangeOut), **READ_ERRORS})
 def requirement_history(request: HttpRequest, requirement_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """Every change to the requirement, oldest first."""
     return history_page(selectors.requirement_history_for(actor(request), requirement_id), page)
