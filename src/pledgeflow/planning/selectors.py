@@ -44,12 +44,17 @@ def may_read_run_details(viewer: Any) -> bool:
     return is_coordinator(viewer)
 
 
+#: A run's large documents, as reached through its ``previous`` link.
+_PREVIOUS_DOCUMENTS = ("previous__snapshot", "previous__plan", "previous__summary")
+
+
 def list_runs(viewer: Any, status: str | None = None) -> QuerySet[PlanRun]:
     """Plan runs, newest first (the large documents are not loaded)."""
     require(is_signed_in(viewer), "Sign in to read plan runs.")
     runs = (
         PlanRun.objects.select_related("created_by", "published_by", "previous")
-        .defer("snapshot", "plan", "summary")
+        # The joined previous run's documents would come along too unless deferred by name.
+        .defer("snapshot", "plan", "summary", *_PREVIOUS_DOCUMENTS)
         .annotate(allocation_count=Count("allocations"))
     )
     if status is not None:
@@ -60,8 +65,10 @@ def list_runs(viewer: Any, status: str | None = None) -> QuerySet[PlanRun]:
 def get_run(viewer: Any, run_id: int, *, with_documents: bool = False) -> PlanRun:
     """One plan run by id; ``with_documents`` loads its snapshot and plan too."""
     require(is_signed_in(viewer), "Sign in to read plan runs.")
-    runs = PlanRun.objects.select_related("created_by", "published_by", "previous").annotate(
-        allocation_count=Count("allocations")
+    runs = (
+        PlanRun.objects.select_related("created_by", "published_by", "previous")
+        .defer(*_PREVIOUS_DOCUMENTS)
+        .annotate(allocation_count=Count("allocations"))
     )
     if not with_documents:
         runs = runs.defer("snapshot", "plan")
@@ -130,7 +137,7 @@ def _proposal_scope(viewer: Any) -> QuerySet[Proposal]:
     require(is_signed_in(viewer), "Sign in to read proposals.")
     proposals = Proposal.objects.select_related(
         "run", "pledge", "pledge__item", "requirement", "allocation", "decided_by"
-    )
+    ).defer("run__snapshot", "run__plan", "run__summary")  # a proposal names its run; its documents stay put
     if is_coordinator(viewer):
         return proposals
     nation = getattr(viewer, "nation_id", None)

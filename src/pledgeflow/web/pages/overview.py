@@ -145,10 +145,12 @@ def _simple_table(
 # --- figures ----------------------------------------------------------------------------------------------
 
 
-def family_rows(user: Any, units: dict[str, dict[str, int]]) -> list[FamilyRow]:
-    """Per family, with a subtotal row per capability area before its families; families with figures only."""
+def family_rows(user: Any, units: dict[str, dict[str, int]], version: Any) -> list[FamilyRow]:
+    """Per family, with a subtotal row per capability area before its families; families with figures only.
+
+    ``version`` is the priority-list version whose approved requirements count (the current one).
+    """
     required: dict[int, dict[int, int]] = defaultdict(dict)
-    version = current_version()
     if version is not None:
         grouped = (
             visible_requirements(user, list_version=version, status=RequirementStatus.APPROVED)
@@ -281,12 +283,13 @@ def _package_readiness(user: Any) -> tuple[Any, list[dict[str, Any]]]:
     run = list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
     if run is None:
         return None, []
-    plan = get_run(user, run.pk, with_documents=True).plan or {}
+    full = get_run(user, run.pk, with_documents=True)
+    plan = full.plan or {}
     packages = list(plan.get("packages") or [])
     if not packages:
         return run, []
     start = _dt.date.fromisoformat(
-        str(plan.get("start") or (run.snapshot or {}).get("start") or timezone.localdate())
+        str(plan.get("start") or (full.snapshot or {}).get("start") or timezone.localdate())
     )
     dates = [_dt.date.fromisoformat(p["readiness"]) for p in packages if p.get("readiness")]
     end = max([*dates, start + _dt.timedelta(days=1)])
@@ -315,7 +318,8 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     params = {k: v for k, v in request.GET.items() if k not in ("export", "table")}
 
     totals, units = all_donor_figures_by_family(user)
-    rows = family_rows(user, units)
+    version = current_version()
+    rows = family_rows(user, units, version)
     families_only = [r for r in rows if not r.is_area]
     shortfalls = sorted(
         (r for r in families_only if r.critical_shortfall > 0), key=lambda r: (-r.critical_shortfall, r.name)
@@ -347,7 +351,6 @@ def overview(request: HttpRequest) -> HttpResponseBase:
     slipped_count = slipped.count()
     required_units = sum(r.required_total for r in families_only)
     critical_units = sum(r.critical for r in families_only)
-    version = current_version()
     run, packages = _package_readiness(user)
     max_units = max(
         [r.required_total for r in rows if r.is_area] + [r.pledged for r in rows if r.is_area] + [1]

@@ -243,7 +243,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponseBase:
         context["rows"] = list(zip(table.objects, table.rows, strict=True))
         if is_table_request(request):
             return render(request, "web/planning/_allocations.html", context)
-        out = run_out(_run_or_404(request, run_id, with_documents=True), details=details, summary=True)
+        out = run_out(run, details=details, summary=True)  # the summary is stored apart from the plan
         context["out"] = out
         if out.get("summary"):
             context["baseline_rows"] = _baseline_rows(out["summary"])
