@@ -87,6 +87,10 @@ def _print_validation(error: Any, out: TextIO) -> None:
             out.write(f"  {message}\n")
 
 
+#: The longest a token may be made to last (ten years); longer is a mistake, not a policy.
+MAX_TOKEN_DAYS = 3650
+
+
 def normalise_role(text: str) -> str | None:
     """The role value for ``text`` (``donor-liaison``, ``Donor liaison`` and ``donor_liaison`` all work)."""
     from pledgeflow.accounts.choices import Role
@@ -97,14 +101,17 @@ def normalise_role(text: str) -> str | None:
         "recipient": Role.RECIPIENT_OFFICER,
         "training": Role.TRAINING_COORDINATOR,
     }
+    if not key:
+        return None
     if key in Role.values:
         return key
     if key in aliases:
         return str(aliases[key])
-    for value, label in Role.choices:
-        if label.lower().replace(" ", "_").replace("/", "").startswith(key):
-            return str(value)
-    return None
+    # A prefix names a role only when it names exactly one (an account's role is never a guess).
+    matches = [
+        v for v, label in Role.choices if label.lower().replace(" ", "_").replace("/", "").startswith(key)
+    ]
+    return str(matches[0]) if len(matches) == 1 else None
 
 
 def read_password(
@@ -186,9 +193,10 @@ def run_token_create(args: argparse.Namespace) -> int:
         return 2
     expires_at = None
     if args.expires_in_days is not None:
-        if args.expires_in_days <= 0:
+        if not 0 < args.expires_in_days <= MAX_TOKEN_DAYS:
             sys.stderr.write(
-                "pledgeflow token create: --expires-in-days must be a whole number of days > 0.\n"
+                "pledgeflow token create: --expires-in-days must be a whole number of days from 1 to "
+                f"{MAX_TOKEN_DAYS}.\n"
             )
             return 2
         expires_at = timezone.now() + timedelta(days=args.expires_in_days)

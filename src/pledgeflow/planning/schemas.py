@@ -215,7 +215,7 @@ class ProposalFilters(Schema):
     """Filters of the proposal list."""
 
     status: ProposalStatus | None = None
-    run: int | None = Field(None, description="A plan run id.")
+    run: int | None = Field(None, ge=1, le=2**63 - 1, description="A plan run id.")
     donor: str | None = Field(None, description="A donor nation code (coordinators).")
 
 

@@ -260,6 +260,23 @@ class Cohort(VersionedModel):
     def __str__(self) -> str:
         return f"{self.code} ({self.size} x {self.skill_id}, {self.status})"
 
+    def clean(self) -> None:
+        """A cohort belongs to packages of its own nation only: crews make one nation's capability."""
+        super().clean()
+        if self.package_id is not None and self.nation_id is not None:
+            owner = (
+                CapabilityPackage.objects.filter(pk=self.package_id)
+                .values_list("nation_id", flat=True)
+                .first()
+            )
+            if owner is not None and owner != self.nation_id:
+                raise ValidationError(
+                    {
+                        "package": f"Package {self.package.code} is a capability of {owner}, not of "
+                        f"{self.nation_id}: choose one of {self.nation_id}'s packages."
+                    }
+                )
+
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Refused: cancel the cohort instead."""
         _no_delete(self, "cancel it instead")

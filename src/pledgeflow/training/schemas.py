@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
 
 from pledgeflow.core.api_support import InputSchema, StateFilter, state_field, version_field
 from pledgeflow.core.choices import SharingLabel
@@ -495,3 +496,13 @@ class ContributionFilters(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     host: str | None = None
+
+    @field_validator("date_to")
+    @classmethod
+    def _period_runs_forward(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(
+                f"the period ends ({value}) before it starts ({start}): give date_to >= date_from"
+            )
+        return value

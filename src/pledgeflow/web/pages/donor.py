@@ -153,7 +153,7 @@ def _decide(request: HttpRequest, proposal_id: int, accept: bool) -> HttpRespons
     except NotFound as exc:
         raise not_found(exc) from exc
     raw_version = request.POST.get("version") or ""
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() else None
     names = {"pledge": proposal.pledge.reference, "requirement": proposal.requirement.reference}
     try:
         if accept:

@@ -322,7 +322,7 @@ def run_compare_pick(request: HttpRequest, run_id: int) -> HttpResponse:
         other = int(request.GET.get("with", ""))
     except ValueError:
         other = 0
-    if not other:
+    if other <= 0:  # no run, or not a run id at all
         return HttpResponseRedirect(reverse("planning-run", args=[run_id]))
     return HttpResponseRedirect(reverse("planning-run-compare", args=[other, run_id]))
 
