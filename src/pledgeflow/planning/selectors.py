@@ -62,6 +62,11 @@ def list_runs(viewer: Any, status: str | None = None) -> QuerySet[PlanRun]:
     return runs.order_by("-number")
 
 
+def latest_succeeded_run(viewer: Any) -> PlanRun | None:
+    """The newest succeeded run (published ones are succeeded too), or None before the first; no documents."""
+    return list_runs(viewer, status=PlanRunStatus.SUCCEEDED).first()
+
+
 def get_run(viewer: Any, run_id: int, *, with_documents: bool = False) -> PlanRun:
     """One plan run by id; ``with_documents`` loads its snapshot and plan too."""
     require(is_signed_in(viewer), "Sign in to read plan runs.")

@@ -24,8 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from pledgeflow.accounts.permissions import is_coordinator
 from pledgeflow.catalogue.selectors import list_families
-from pledgeflow.planning.choices import PlanRunStatus
-from pledgeflow.planning.selectors import get_run, list_runs, may_read_run_details
+from pledgeflow.planning.selectors import get_run, latest_succeeded_run, may_read_run_details
 from pledgeflow.pledges.choices import SLIPPABLE, MilestoneKind, PledgeStatus
 from pledgeflow.pledges.selectors import all_donor_figures_by_family, visible_pledges
 from pledgeflow.requirements.choices import Priority, RequirementStatus
@@ -280,7 +279,7 @@ def _package_readiness(user: Any) -> tuple[Any, list[dict[str, Any]]]:
     """The latest succeeded run's package readiness, for those who may read run details (else nothing)."""
     if not may_read_run_details(user):
         return None, []
-    run = list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
+    run = latest_succeeded_run(user)
     if run is None:
         return None, []
     full = get_run(user, run.pk, with_documents=True)

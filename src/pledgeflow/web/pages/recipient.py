@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledgeflow.accounts.permissions import can_confirm_receipt
-from pledgeflow.planning.choices import PlanRunStatus
-from pledgeflow.planning.selectors import list_allocations, list_runs
+from pledgeflow.planning.selectors import latest_succeeded_run, list_allocations
 from pledgeflow.pledges.choices import PledgeStatus
 from pledgeflow.pledges.selectors import visible_pledges
 from pledgeflow.requirements.choices import Priority, RequirementStatus
@@ -88,7 +87,7 @@ def requirements_by_priority(request: HttpRequest) -> HttpResponseBase:
     if wanted and wanted.isdigit():
         requirements = requirements.filter(priority=int(wanted))
     columns = requirement_columns()
-    run = list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
+    run = latest_succeeded_run(user)
     if run is not None:
         # Units the latest plan allocates to each requirement from the pledges the user may see: one
         # subquery through the planning selector, so a page costs the same queries whatever its length.

@@ -40,9 +40,8 @@ from pledgeflow.core.errors import (
     StaleVersion,
     ValidationError,
 )
-from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.models import PlanRun
-from pledgeflow.planning.selectors import get_run, list_allocations, list_runs
+from pledgeflow.planning.selectors import get_run, latest_succeeded_run, list_allocations
 from pledgeflow.pledges import services as pledge_services
 from pledgeflow.pledges.choices import (
     EDITABLE_STATUSES as PLEDGE_EDITABLE,
@@ -255,11 +254,6 @@ def requirement_list(request: HttpRequest) -> HttpResponseBase:
 # --- requirement detail -----------------------------------------------------------------------------------
 
 
-def _latest_run(user: Any) -> PlanRun | None:
-    """The newest succeeded plan run, if any (its figures are readable by every signed-in user)."""
-    return list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
-
-
 def _requirement_actions(user: Any, requirement: Requirement) -> list[dict[str, str]]:
     """The status changes this user may make on this requirement now, as buttons."""
     if not can_manage_requirements(user):
@@ -289,7 +283,7 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         history = history_entries(requirement_history_for(user, pk))
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    run = _latest_run(user)
+    run = latest_succeeded_run(user)
     allocations = (
         list(
             list_allocations(user, run, requirement=requirement.reference).order_by(
@@ -745,7 +739,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         history = history_entries(pledge_history_for(user, pk))
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    run = _latest_run(user)
+    run = latest_succeeded_run(user)
     allocations = (
         list(
             list_allocations(user, run, pledge=pledge.reference)
@@ -1118,7 +1112,7 @@ _SCENARIOS = _ScenarioCache()
 
 
 def _explanation_inputs(user: Any) -> tuple[PlanRun | None, Any, dict[str, Any]]:
-    run = _latest_run(user)
+    run = latest_succeeded_run(user)
     if run is None:
         return None, None, {}
     full = get_run(user, run.pk, with_documents=True)

@@ -28,9 +28,8 @@ from django.views.decorators.http import require_GET
 
 from pledgeflow.accounts.permissions import can_manage_training
 from pledgeflow.core.errors import NotFound
-from pledgeflow.planning.choices import PlanRunStatus
 from pledgeflow.planning.models import PlanRun
-from pledgeflow.planning.selectors import get_run, list_runs
+from pledgeflow.planning.selectors import get_run, latest_succeeded_run
 from pledgeflow.training import selectors, services
 from pledgeflow.training.choices import TrainingProposalStatus
 from pledgeflow.training.models import PackageReadiness, TrainingAssignment, TrainingProposal
@@ -67,11 +66,6 @@ ALERT_NAMES = {
     "unassigned_cohort": gettext_lazy("Unassigned cohort"),
     "underfilled_session": gettext_lazy("Under-filled session"),
 }
-
-
-def latest_run(user: Any) -> PlanRun | None:
-    """The latest succeeded plan run (published runs are succeeded ones), or None before the first."""
-    return list_runs(user, status=PlanRunStatus.SUCCEEDED).first()
 
 
 def _priority(value: int | None) -> str:
@@ -215,7 +209,7 @@ class PackageFilterForm(forms.Form):
 @require_GET
 def package_list(request: HttpRequest) -> HttpResponseBase:
     """Capability packages with their readiness in the latest succeeded run, on a timeline, and its alerts."""
-    run = latest_run(request.user)
+    run = latest_succeeded_run(request.user)
     form = PackageFilterForm(request.GET or None)
     packages = _packages_with_readiness(request.user, run, _filters(form).get("search"))
     table = table_page(
@@ -333,7 +327,7 @@ def _session_columns() -> list[Column]:
 def session_list(request: HttpRequest) -> HttpResponseBase:
     """The sessions the reader may see, with the seats taken in each: those the hosts accepted, and those the
     latest succeeded run assigns besides (an assignment already accepted counts once)."""
-    run = latest_run(request.user)
+    run = latest_succeeded_run(request.user)
     form = CourseFilterForm(request.GET or None)
     filters = _filters(form)
     filters.pop("search", None)
@@ -423,7 +417,7 @@ def cohort_list(request: HttpRequest) -> HttpResponseBase:
     """Cohorts with their sessions, completion and days late in the latest succeeded run."""
     from django.db.models import Prefetch
 
-    run = latest_run(request.user)
+    run = latest_succeeded_run(request.user)
     form = CohortFilterForm(request.GET or None)
     filters = _filters(form)
     if "priority" in filters:
